@@ -1,7 +1,9 @@
 //! synthwatch: lab integration and early warning for synthetic opioids.
 //!
-//! This crate holds the application side (CLI, later adapters, store and
-//! publishing); the parsers live in `synthwatch-parsers`.
+//! This crate holds the application side: [`decode`] (bytes → normalized lab
+//! messages, the one path every entry point uses) and the [`cli`]. The parsers
+//! themselves live in `synthwatch-parsers`.
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod decode;

@@ -1,3 +1,3 @@
-fn main() -> anyhow::Result<()> {
-    std::process::exit(synthwatch::cli::run()?)
+fn main() {
+    std::process::exit(synthwatch::cli::run())
 }

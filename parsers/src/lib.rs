@@ -12,6 +12,19 @@
 
 pub mod astm;
 pub mod hl7;
+pub mod jcamp;
 pub mod lab;
-pub mod text;
+pub mod massbank;
+pub mod mgf;
+pub mod msp;
+#[cfg(feature = "mzml")]
+pub mod mzml;
+#[cfg(feature = "mzml")]
+pub mod mzxml;
+pub mod peaklist;
 pub mod sniff;
+pub mod spc;
+pub mod spectrum;
+#[cfg(feature = "strips")]
+pub mod strips;
+pub mod text;

@@ -1,1 +1,132 @@
-//! Placeholder: being written.
+//! Content sniffing: recognise an input by its bytes, not its file name, so a
+//! file dropped in a folder (or a capture with a wrong extension) is read right.
+
+use memchr::memchr;
+
+/// What an input looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// ASTM E1381 link-layer bytes: frames (`STX` …), possibly with `ENQ`/`EOT`.
+    AstmCapture,
+    /// Bare ASTM E1394 records separated by CR, LF or CRLF (starts with `H` + delimiters).
+    AstmRecords,
+    /// HL7 v2 in MLLP framing (`VT` … `FS CR`).
+    Hl7Mllp,
+    /// Bare HL7 v2 ER7 (`MSH`, `BHS` or `FHS` first).
+    Hl7Er7,
+}
+
+/// How far into a file sniffing looks: enough to get past a noisy line start.
+const SNIFF_WINDOW: usize = 4096;
+
+/// Recognise the protocol of `bytes`; `None` when it is none of the above.
+pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
+    let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
+    let text = skip_blank(skip_bom(head));
+    if starts_with_hl7_header(text) || looks_like_hl7_segment(text) {
+        return Some(Sniffed::Hl7Er7);
+    }
+    if looks_like_astm_header(text) || looks_like_astm_record(text) {
+        return Some(Sniffed::AstmRecords);
+    }
+    if let Some(vt) = memchr(0x0b, head) {
+        if starts_with_hl7_header(head.get(vt + 1..).unwrap_or_default()) {
+            return Some(Sniffed::Hl7Mllp);
+        }
+    }
+    // STX or ENQ anywhere near the start: a link-layer capture (may still turn
+    // out not to be ASTM, which the capture reader then reports precisely).
+    if head.iter().any(|&b| b == 0x02 || b == 0x05) {
+        return Some(Sniffed::AstmCapture);
+    }
+    None
+}
+
+fn skip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+fn skip_blank(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+fn starts_with_hl7_header(text: &[u8]) -> bool {
+    let Some(id) = text.get(..3) else {
+        return false;
+    };
+    matches!(id, b"MSH" | b"BHS" | b"FHS")
+        && text.get(3).is_some_and(|d| is_delimiter(*d))
+        && text.get(4).is_some_and(|d| is_delimiter(*d))
+}
+
+/// `H` followed by at least three distinct delimiter characters: `H|\^&`, `H|@^\`, `H|\^|`.
+fn looks_like_astm_header(text: &[u8]) -> bool {
+    match text.get(..4) {
+        Some([b'H', field, repeat, component]) => {
+            is_delimiter(*field)
+                && is_delimiter(*repeat)
+                && is_delimiter(*component)
+                && field != repeat
+                && field != component
+                && repeat != component
+        }
+        _ => false,
+    }
+}
+
+/// A segment id (`PID|`, `OBX|`) first: HL7 without its MSH, which the ER7
+/// parser then rejects precisely instead of "unknown format".
+fn looks_like_hl7_segment(text: &[u8]) -> bool {
+    match text.get(..4) {
+        Some([a, b, c, b'|']) => {
+            a.is_ascii_uppercase()
+                && (b.is_ascii_uppercase() || b.is_ascii_digit())
+                && (c.is_ascii_uppercase() || c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// A record of a known E1394 type and `|`: records without their H header, which
+/// the record layer then rejects with a precise message instead of "unknown format".
+fn looks_like_astm_record(text: &[u8]) -> bool {
+    matches!(
+        text.get(..2),
+        Some([b'P' | b'O' | b'R' | b'C' | b'Q' | b'M' | b'S' | b'L', b'|'])
+    )
+}
+
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_punctuation()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_each_protocol_by_content() {
+        assert_eq!(sniff(b"MSH|^~\\&|A|B\r"), Some(Sniffed::Hl7Er7));
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF\r\nMSH|^~\\&#|A\r"),
+            Some(Sniffed::Hl7Er7)
+        );
+        assert_eq!(sniff(b"noise\x0bMSH|^~\\&|A\x1c\r"), Some(Sniffed::Hl7Mllp));
+        assert_eq!(
+            sniff(b"\x021H|\\^&|||X\r\x0312\r\n"),
+            Some(Sniffed::AstmCapture)
+        );
+        assert_eq!(sniff(b"\x05\x021H"), Some(Sniffed::AstmCapture));
+        assert_eq!(sniff(b"H|\\^&|||X\rL|1\r"), Some(Sniffed::AstmRecords));
+        assert_eq!(sniff(b"H|@^\\|x\n"), Some(Sniffed::AstmRecords));
+        assert_eq!(sniff(b"Hello world"), None);
+        assert_eq!(sniff(b"H|||"), None);
+        assert_eq!(sniff(b"P|1\rO|1|X\r"), Some(Sniffed::AstmRecords));
+        assert_eq!(sniff(b"PID|1||X\r"), Some(Sniffed::Hl7Er7));
+        assert_eq!(sniff(b""), None);
+    }
+}

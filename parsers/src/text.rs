@@ -13,7 +13,10 @@ pub fn latin1(bytes: &[u8]) -> String {
 /// Trim ASCII spaces (instruments pad fixed-width fields with them).
 pub fn trim_spaces(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| b != b' ').map_or(start, |e| e + 1);
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |e| e + 1);
     &bytes[start..end]
 }
 

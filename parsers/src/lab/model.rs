@@ -46,6 +46,11 @@ pub struct LabResult {
     pub test_name: Option<String>,
     /// Coding system of `test_code` (HL7 OBX-3.3, e.g. `LN`; `"local"` for ASTM manufacturer codes).
     pub coding_system: Option<String>,
+    /// Every component of the ASTM universal test id as sent, trailing
+    /// empties dropped: instruments put analyte and qualifier in components
+    /// beyond the code (GeneXpert `^MTB-RIF^^Xpert^…^MTB^Ct`), so the code
+    /// alone may not tell two results apart. Empty for HL7 (OBX-3 is coded).
+    pub test_components: Vec<String>,
     /// The value.
     pub value: ResultValue,
     /// Units (ASTM R-5 / HL7 OBX-6.1).
@@ -223,7 +228,10 @@ mod tests {
         let v = NumericValue::parse("<=0.06").unwrap();
         assert_eq!((v.comparator, v.value), (Comparator::Le, 0.06));
         let v = NumericValue::parse("  173.").unwrap();
-        assert_eq!((v.comparator, v.value, v.text.as_str()), (Comparator::Eq, 173.0, "173."));
+        assert_eq!(
+            (v.comparator, v.value, v.text.as_str()),
+            (Comparator::Eq, 173.0, "173.")
+        );
         assert!(NumericValue::parse("NOT DETECTED").is_none());
         assert!(NumericValue::parse("").is_none());
         assert!(NumericValue::parse("-").is_none());

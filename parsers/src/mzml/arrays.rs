@@ -1,0 +1,198 @@
+//! Decoding mzML binary data arrays into peaks, with every size bounded.
+//!
+//! mzdata is run lazily (it keeps the base64 text) because its own eager
+//! decoder inflates zlib without a size limit and panics on corrupt streams.
+//! We still use its SIMD base64 and its MS-Numpress codecs, and inflate here.
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::{alphabet, Engine};
+use mzdata::spectrum::bindata::{
+    ArrayType, BinaryArrayMap, BinaryCompressionType as Comp, BinaryDataArrayType as Dtype,
+    ByteArrayView, DataArray,
+};
+
+use super::inflate::{unzlib, MAX_ARRAY_BYTES};
+use crate::spectrum::Peak;
+
+/// Standard alphabet; padding optional because some writers drop it.
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Base64 text to bytes; line-wrapped base64 (some writers wrap at 76) is
+/// retried without its whitespace.
+pub(crate) fn base64(text: &[u8]) -> Result<Vec<u8>, String> {
+    match B64.decode(text) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let compact: Vec<u8> =
+                text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            if compact.len() == text.len() {
+                return Err(format!("bad base64: {first}"));
+            }
+            B64.decode(&compact).map_err(|e| format!("bad base64: {e}"))
+        }
+    }
+}
+
+/// An array's values: little-endian bytes of a numeric type, or (numpress)
+/// already numbers.
+enum Decoded {
+    Raw(Vec<u8>, Dtype),
+    Values(Vec<f64>),
+}
+
+/// Iterates the values of a [`Decoded`] without another buffer.
+enum Values<'a> {
+    F64(std::slice::ChunksExact<'a, u8>),
+    F32(std::slice::ChunksExact<'a, u8>),
+    I64(std::slice::ChunksExact<'a, u8>),
+    I32(std::slice::ChunksExact<'a, u8>),
+    Done(std::iter::Copied<std::slice::Iter<'a, f64>>),
+}
+
+impl Iterator for Values<'_> {
+    type Item = f64;
+    fn next(&mut self) -> Option<f64> {
+        // chunks_exact guarantees the width, so the conversions cannot fail.
+        Some(match self {
+            Values::F64(c) => f64::from_le_bytes(c.next()?.try_into().unwrap_or_default()),
+            Values::F32(c) => f32::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
+            Values::I64(c) => i64::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
+            Values::I32(c) => i32::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
+            Values::Done(v) => v.next()?,
+        })
+    }
+}
+
+/// Value width of a numeric data type.
+fn width(dtype: &Dtype) -> Result<usize, String> {
+    match dtype {
+        Dtype::Float64 | Dtype::Int64 => Ok(8),
+        Dtype::Float32 | Dtype::Int32 => Ok(4),
+        other => Err(format!(
+            "expected a numeric data type (MS:1000521/1000523/1000519/1000522), found {other:?}"
+        )),
+    }
+}
+
+impl Decoded {
+    fn len(&self) -> usize {
+        match self {
+            Decoded::Raw(raw, dtype) => raw.len() / width(dtype).unwrap_or(8),
+            Decoded::Values(v) => v.len(),
+        }
+    }
+
+    fn values(&self) -> Values<'_> {
+        match self {
+            Decoded::Raw(raw, Dtype::Float64) => Values::F64(raw.chunks_exact(8)),
+            Decoded::Raw(raw, Dtype::Int64) => Values::I64(raw.chunks_exact(8)),
+            Decoded::Raw(raw, Dtype::Float32) => Values::F32(raw.chunks_exact(4)),
+            Decoded::Raw(raw, _) => Values::I32(raw.chunks_exact(4)),
+            Decoded::Values(v) => Values::Done(v.iter().copied()),
+        }
+    }
+}
+
+/// Base64 through mzdata's SIMD decoder, falling back to ours (which also
+/// accepts wrapped or unpadded text). Output is at most 3/4 of the text.
+fn unbase64(array: &mut DataArray) -> Result<Vec<u8>, String> {
+    let kept = std::mem::replace(&mut array.compression, Comp::NoCompression);
+    let fast = array.decode().map(|c| c.into_owned()).ok();
+    array.compression = kept;
+    match fast {
+        Some(raw) => Ok(raw),
+        None => base64(array.data.as_slice()),
+    }
+}
+
+/// Numpress through mzdata; its output is bounded by the (already bounded)
+/// input, since every value costs at least half a byte.
+fn numpress(name: &ArrayType, dtype: Dtype, comp: Comp, raw: &[u8]) -> Result<Vec<f64>, String> {
+    let mut array = DataArray::wrap(name, dtype, B64.encode(raw).into_bytes());
+    array.compression = comp;
+    array.to_f64().map(|v| v.into_owned()).map_err(|e| format!("numpress: {e}"))
+}
+
+/// One array's values.
+fn decode(array: &mut DataArray) -> Result<Decoded, String> {
+    let raw = match array.compression {
+        Comp::Decoded => std::mem::take(&mut array.data),
+        Comp::NoCompression | Comp::NumpressLinear | Comp::NumpressSLOF | Comp::NumpressPIC => {
+            unbase64(array)?
+        }
+        Comp::Zlib | Comp::NumpressLinearZlib | Comp::NumpressSLOFZlib | Comp::NumpressPICZlib => {
+            unzlib(&unbase64(array)?).map_err(|e| format!("zlib: {e}"))?
+        }
+        other => return Err(format!("unsupported binary encoding {other:?}")),
+    };
+    if raw.len() as u64 > MAX_ARRAY_BYTES {
+        return Err(format!("decoded array exceeds {MAX_ARRAY_BYTES} bytes"));
+    }
+    let plain = match array.compression {
+        Comp::NumpressLinear | Comp::NumpressLinearZlib => Comp::NumpressLinear,
+        Comp::NumpressSLOF | Comp::NumpressSLOFZlib => Comp::NumpressSLOF,
+        Comp::NumpressPIC | Comp::NumpressPICZlib => Comp::NumpressPIC,
+        _ => {
+            let w = width(&array.dtype)?;
+            if raw.len() % w != 0 {
+                return Err(format!(
+                    "{} decoded bytes is not a multiple of the {w}-byte value size",
+                    raw.len()
+                ));
+            }
+            return Ok(Decoded::Raw(raw, array.dtype));
+        }
+    };
+    numpress(&array.name, array.dtype, plain, &raw).map(Decoded::Values)
+}
+
+/// Which array failed, and why.
+pub(crate) struct ArrayError {
+    /// `m/z` or `intensity`.
+    pub array: &'static str,
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// Peaks from the m/z and intensity arrays, plus a note if their lengths differ
+/// or one is missing (peaks are then cut to the shorter, never invented).
+pub(crate) fn peaks(
+    arrays: Option<&mut BinaryArrayMap>,
+) -> Result<(Vec<Peak>, Option<String>), ArrayError> {
+    let Some(arrays) = arrays else {
+        return Ok((Vec::new(), None));
+    };
+    let mut get = |kind: &ArrayType, label: &'static str| match arrays.get_mut(kind) {
+        None => Ok(None),
+        Some(a) => decode(a).map(Some).map_err(|reason| ArrayError { array: label, reason }),
+    };
+    let mz = get(&ArrayType::MZArray, "m/z")?;
+    let int = get(&ArrayType::IntensityArray, "intensity")?;
+    let note = match (&mz, &int) {
+        (Some(m), Some(i)) if m.len() != i.len() => Some(format!(
+            "m/z array has {} values but intensity array has {}; kept {} peaks",
+            m.len(),
+            i.len(),
+            m.len().min(i.len())
+        )),
+        (Some(m), None) if m.len() > 0 => {
+            Some("no intensity array (MS:1000515); peaks dropped".to_owned())
+        }
+        (None, Some(i)) if i.len() > 0 => {
+            Some("no m/z array (MS:1000514); peaks dropped".to_owned())
+        }
+        _ => None,
+    };
+    let peaks = match (mz, int) {
+        (Some(m), Some(i)) => m
+            .values()
+            .zip(i.values())
+            .map(|(x, intensity)| Peak { x, intensity })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok((peaks, note))
+}

@@ -1,0 +1,92 @@
+//! Size-bounded decompression, shared by the mzML and mzXML readers: a small
+//! compressed input must never be able to claim unbounded memory.
+
+use std::io::Read;
+
+/// Whole-file gzip may expand to this multiple of its compressed size …
+pub const GZIP_MAX_RATIO: u64 = 64;
+/// … but anything up to this many bytes is always allowed (small, highly
+/// repetitive XML legitimately compresses better than 64:1) …
+pub const GZIP_FLOOR: u64 = 64 << 20;
+/// … and nothing beyond this, whatever the ratio.
+pub const GZIP_HARD_CAP: u64 = 2 << 30;
+/// Largest decoded binary array (one m/z or intensity array) accepted: 256 MiB
+/// is 32 M doubles, far beyond any real spectrum.
+pub const MAX_ARRAY_BYTES: u64 = 256 << 20;
+
+/// The decompressed-size limit for a gzip input of `compressed` bytes.
+pub fn gzip_limit(compressed: usize) -> u64 {
+    let by_ratio = (compressed as u64).saturating_mul(GZIP_MAX_RATIO);
+    by_ratio.max(GZIP_FLOOR).min(GZIP_HARD_CAP)
+}
+
+/// Why a bounded decompression failed.
+#[derive(Debug)]
+pub(crate) enum InflateError {
+    /// The stream is corrupt or truncated after `offset` output bytes.
+    Corrupt { offset: usize, reason: String },
+    /// The output would exceed `limit` bytes.
+    TooLarge { limit: u64 },
+}
+
+/// True for the gzip magic bytes `1f 8b`.
+pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Reads `decoder` to the end, failing as soon as more than `limit` bytes come
+/// out; memory use is at most `limit + 1` bytes plus the decoder's state.
+pub(crate) fn read_limited<R: Read>(decoder: R, limit: u64, hint: usize) -> Result<Vec<u8>, InflateError> {
+    // Room up front lets read_to_end inflate in large steps instead of
+    // probing with small reads and re-growing the buffer.
+    let mut out = Vec::with_capacity(hint.min(usize::try_from(limit).unwrap_or(usize::MAX)));
+    let mut limited = decoder.take(limit.saturating_add(1));
+    if let Err(e) = limited.read_to_end(&mut out) {
+        return Err(InflateError::Corrupt {
+            offset: out.len(),
+            reason: e.to_string(),
+        });
+    }
+    if out.len() as u64 > limit {
+        return Err(InflateError::TooLarge { limit });
+    }
+    Ok(out)
+}
+
+/// Whole-file gzip (all members, as `bgzip` and `cat a.gz b.gz` produce).
+pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, InflateError> {
+    let hint = bytes.len().saturating_mul(4);
+    read_limited(flate2::bufread::MultiGzDecoder::new(bytes), gzip_limit(bytes.len()), hint)
+}
+
+/// A zlib stream inside a binary array, bounded by [`MAX_ARRAY_BYTES`].
+pub(crate) fn unzlib(bytes: &[u8]) -> Result<Vec<u8>, InflateError> {
+    let hint = bytes.len().saturating_mul(4).max(4096);
+    read_limited(flate2::bufread::ZlibDecoder::new(bytes), MAX_ARRAY_BYTES, hint)
+}
+
+/// The first up-to-`n` decompressed bytes of a gzip input, for sniffing; a
+/// corrupt stream just yields what came out before the fault.
+pub(crate) fn gunzip_prefix(bytes: &[u8], n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut limited = flate2::bufread::MultiGzDecoder::new(bytes).take(n);
+    // Sniffing is best effort: a decode error just ends the peek.
+    let _ = limited.read_to_end(&mut out);
+    out
+}
+
+impl std::fmt::Display for InflateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InflateError::Corrupt { offset, reason } => {
+                write!(
+                    f,
+                    "corrupt compressed data after {offset} output bytes: {reason}"
+                )
+            }
+            InflateError::TooLarge { limit } => {
+                write!(f, "decompresses to more than {limit} bytes")
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! mzML reader: plain, indexed (`<indexedmzML>`) and gzip-compressed
+//! (detected by the magic bytes `1f 8b`, not the file name).
+//!
+//! * Parsing is done by [mzdata](https://docs.rs/mzdata) 0.68 over an
+//!   in-memory cursor; metadata is read by cvParam **accession**, never name.
+//! * Fields: MS:1000511 ms level, MS:1000130/MS:1000129 polarity, MS:1000016
+//!   scan start time (UO:0000031 minute / UO:0000010 second / UO:0000028 ms,
+//!   all converted to seconds), MS:1000744 selected ion m/z, MS:1000041 charge,
+//!   MS:1000045 collision energy (else MS:1000138 NCE), MS:1000796 title;
+//!   every cvParam of the spectrum goes into `header` as `(accession, value)`.
+//! * Peaks come from MS:1000514 (m/z) and MS:1000515 (intensity) arrays:
+//!   32/64-bit float or int, uncompressed, zlib or MS-Numpress.
+//!
+//! Limits (bounded memory on hostile input): a gzip file may expand to
+//! 64× its size (at least 64 MiB, at most 2 GiB, see [`gzip_limit`]); one
+//! decoded binary array may be at most 256 MiB ([`MAX_ARRAY_BYTES`]).
+//! Warning and error byte offsets refer to the decompressed document.
+//!
+//! Files with chromatograms but no spectra read as zero spectra plus a warning.
+
+pub(crate) mod arrays;
+mod error;
+pub(crate) mod inflate;
+mod meta;
+mod params;
+mod reader;
+pub(crate) mod xml;
+
+pub use error::MzmlError;
+pub use inflate::{gzip_limit, GZIP_FLOOR, GZIP_HARD_CAP, GZIP_MAX_RATIO, MAX_ARRAY_BYTES};
+
+use inflate::{gunzip, gunzip_prefix, is_gzip, InflateError};
+use memchr::memmem;
+
+use crate::spectrum::{Position, SpectrumFile, Warning};
+
+/// How far into the document the root element must appear for [`read`].
+const ROOT_WINDOW: usize = 64 << 10;
+/// How far [`sniff`] looks (decompressed, for gzip input).
+const SNIFF_WINDOW: usize = 1024;
+
+/// True if the first KiB (decompressed, for gzip) holds an `<mzML` or
+/// `<indexedmzML` element.
+pub fn sniff(bytes: &[u8]) -> bool {
+    if is_gzip(bytes) {
+        has_root(&gunzip_prefix(bytes, SNIFF_WINDOW as u64), SNIFF_WINDOW)
+    } else {
+        has_root(bytes, SNIFF_WINDOW)
+    }
+}
+
+fn has_root(bytes: &[u8], window: usize) -> bool {
+    let head = bytes.get(..window).unwrap_or(bytes);
+    memmem::find(head, b"<mzML").is_some() || memmem::find(head, b"<indexedmzML").is_some()
+}
+
+/// Reads every spectrum of an mzML, indexed mzML or gzip-compressed mzML file.
+///
+/// Recoverable oddities (a declared spectrum count that does not match, array
+/// length mismatches, unknown time units, no spectra at all) are returned as
+/// warnings beside the spectra.
+pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MzmlError> {
+    if is_gzip(bytes) {
+        let doc = gunzip(bytes).map_err(|e| match e {
+            InflateError::TooLarge { limit } => MzmlError::GzipTooLarge {
+                limit,
+                compressed: bytes.len(),
+            },
+            InflateError::Corrupt { offset, reason } => MzmlError::Gzip { offset, reason },
+        })?;
+        read_plain(&doc)
+    } else {
+        read_plain(bytes)
+    }
+}
+
+fn read_plain(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
+    if !has_root(doc, ROOT_WINDOW) {
+        return Err(MzmlError::NotMzml);
+    }
+    let mut file = reader::read_document(doc)?;
+    let declared = declared_count(doc);
+    if file.spectra.is_empty() {
+        let chromatograms = memmem::find_iter(doc, b"<chromatogram ").count();
+        file.warnings.push(Warning {
+            position: Position::Byte(0),
+            message: format!(
+                "no spectra in this file ({chromatograms} chromatograms, which are not read)"
+            ),
+        });
+    }
+    if let Some((offset, n)) = declared {
+        if n != file.spectra.len() {
+            file.warnings.push(Warning {
+                position: Position::Byte(offset),
+                message: format!(
+                    "<spectrumList count=\"{n}\"> but {} spectra were read",
+                    file.spectra.len()
+                ),
+            });
+        }
+    }
+    Ok(file)
+}
+
+/// The `count` attribute of `<spectrumList>` and where it is.
+fn declared_count(doc: &[u8]) -> Option<(usize, usize)> {
+    let at = memmem::find(doc, b"<spectrumList")?;
+    let tag = doc.get(at..)?;
+    let tag = tag.get(..memchr::memchr(b'>', tag)?)?;
+    let v = tag.get(memmem::find(tag, b" count=\"")? + 8..)?;
+    let v = v.get(..memchr::memchr(b'"', v)?)?;
+    Some((at, std::str::from_utf8(v).ok()?.parse().ok()?))
+}

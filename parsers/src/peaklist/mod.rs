@@ -1,0 +1,109 @@
+//! Vendor peak-list text exports, layout detected from the content:
+//!
+//! * Agilent MassHunter CSV: `#` title lines, `#Point,X(Thomsons),Y(Counts)`
+//!   rows ([`PeakListKind::AgilentMassHunter`]) or the 2-column
+//!   `X(Thomsons),Y(Counts)` / bare `x,y` variant ([`PeakListKind::AgilentXy`]);
+//! * Thermo Xcalibur / FreeStyle spectrum lists (`SPECTRUM - MS`, raw-file
+//!   name, filter, `Scan #:` / `RT:`, `Mass<TAB>Intensity`, rows);
+//! * two-column whitespace-separated m/z–intensity text, the layout of the
+//!   NIST DART-MS in-source-CID exports ([`PeakListKind::DartMs`]).
+//!
+//! Blank lines, stray text and rows with a missing or non-numeric value are
+//! reported as warnings with their line numbers; nothing is dropped silently.
+
+mod agilent;
+mod dart;
+mod error;
+mod lines;
+mod thermo;
+mod title;
+
+pub use error::PeakListError;
+
+use crate::spectrum::SpectrumFile;
+use lines::{number, split_lines};
+
+/// The layouts [`read`] understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeakListKind {
+    /// Agilent MassHunter CSV with a `#Point,X(..),Y(..)` header.
+    AgilentMassHunter,
+    /// Agilent MassHunter 2-column CSV (`X(..),Y(..)` header or bare `x,y` rows).
+    AgilentXy,
+    /// Thermo Xcalibur / FreeStyle spectrum-list text.
+    ThermoSpectrumList,
+    /// Two-column whitespace-separated m/z–intensity text (NIST DART-MS
+    /// export); read as in-source CID.
+    DartMs,
+}
+
+/// How far into the input layout detection looks.
+const SNIFF_WINDOW: usize = 8192;
+
+/// Recognises the peak-list layout of `bytes`; `None` for binary input or an
+/// unknown layout.
+pub fn sniff(bytes: &[u8]) -> Option<PeakListKind> {
+    let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
+    if memchr::memchr(0, head).is_some() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(60)
+        .collect();
+    if lines.iter().any(|l| l.starts_with("SPECTRUM -")) {
+        return Some(PeakListKind::ThermoSpectrumList);
+    }
+    let header = |l: &&&str| l.trim_start_matches('#').trim().to_ascii_lowercase();
+    if lines.iter().any(|l| header(&l).starts_with("point,")) {
+        return Some(PeakListKind::AgilentMassHunter);
+    }
+    if lines.iter().any(|l| {
+        let h = header(&l);
+        h.starts_with("x(") || h == "x,y"
+    }) {
+        return Some(PeakListKind::AgilentXy);
+    }
+    let first_row = lines.iter().find(|l| {
+        !l.starts_with('#') && l.split([',', '\t', ' ']).next().and_then(number).is_some()
+    })?;
+    let comma: Vec<&str> = first_row.split(',').collect();
+    if comma.len() >= 2 && comma.iter().take(2).all(|f| number(f).is_some()) {
+        return Some(PeakListKind::AgilentXy);
+    }
+    let ws: Vec<&str> = first_row.split_whitespace().collect();
+    (ws.len() >= 2 && ws.iter().take(2).all(|f| number(f).is_some()))
+        .then_some(PeakListKind::DartMs)
+}
+
+/// Reads a vendor peak list, detecting its layout.
+pub fn read(bytes: &[u8]) -> Result<SpectrumFile, PeakListError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(PeakListError::Empty);
+    }
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Err(PeakListError::Binary { offset });
+    }
+    let mut warnings = Vec::new();
+    let lines = split_lines(bytes, &mut warnings);
+    let kind = sniff(bytes).ok_or_else(|| PeakListError::UnknownLayout {
+        line: lines
+            .iter()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or(1, |l| l.number),
+    })?;
+    let mut spectra = match kind {
+        PeakListKind::AgilentMassHunter | PeakListKind::AgilentXy => {
+            agilent::read(&lines, &mut warnings)?
+        }
+        PeakListKind::ThermoSpectrumList => thermo::read(&lines, &mut warnings)?,
+        PeakListKind::DartMs => dart::read(&lines, &mut warnings)?,
+    };
+    for s in &mut spectra {
+        s.header.insert(0, ("layout".into(), format!("{kind:?}")));
+    }
+    Ok(SpectrumFile { spectra, warnings })
+}

@@ -1,0 +1,201 @@
+//! MassBank record reader against all 1,022 real records (peak counts equal
+//! each record's own `PK$NUM_PEAK`) and the project's `err-massbank-*` cases.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use synthwatch_parsers::massbank::{self, MassBankError};
+use synthwatch_parsers::spectrum::{Ionisation, Mz, Polarity, Position, SpectrumFile};
+
+/// `../shared/data`, or `None` (after saying so) when it is absent and
+/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
+fn shared() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
+        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
+        dir.display()
+    );
+    eprintln!("skipping: shared data not found at {}", dir.display());
+    None
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn read_path(path: &Path) -> SpectrumFile {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(
+        massbank::sniff(&bytes),
+        "{} not sniffed as MassBank",
+        path.display()
+    );
+    massbank::read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn read_shared(rel: &str) -> Option<SpectrumFile> {
+    Some(read_path(&shared()?.join(rel)))
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/err")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn all_1022_records_match_their_own_num_peak() {
+    let Some(root) = shared() else { return };
+    let mut files = Vec::new();
+    walk(&root.join("massbank"), &mut files);
+    assert_eq!(files.len(), 1022, "MassBank record files");
+    for path in &files {
+        let name = path.display();
+        let file = read_path(path);
+        assert!(file.warnings.is_empty(), "{name}: {:?}", file.warnings);
+        let [s] = file.spectra.as_slice() else {
+            panic!("{name}: one record per file")
+        };
+        let declared: usize = s
+            .header_value("PK$NUM_PEAK")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: PK$NUM_PEAK"));
+        assert_eq!(s.peaks.len(), declared, "{name}");
+        assert!(
+            s.ids.iter().any(|(k, _)| k == "accession"),
+            "{name}: accession"
+        );
+        assert!(!s.names.is_empty(), "{name}: CH$NAME");
+    }
+}
+
+#[test]
+fn fentanyl_record_fields() {
+    let Some(file) = read_shared("massbank/fentanyls/MSBNK-Athens_Univ-AU154501.txt") else {
+        return;
+    };
+    let s = &file.spectra[0];
+    assert_eq!(
+        s.names,
+        [
+            "Fentanyl",
+            "N-phenyl-N-[1-(2-phenylethyl)piperidin-4-yl]propanamide"
+        ]
+    );
+    assert_eq!(s.formula.as_deref(), Some("C22H28N2O"));
+    assert!(s
+        .ids
+        .contains(&("InChIKey".into(), "PJMPHNIQZUBGLI-UHFFFAOYSA-N".into())));
+    assert!(s.ids.contains(&("CAS".into(), "437-38-7".into())));
+    assert_eq!(s.precursor_mz, Some(Mz(337.2274)));
+    assert_eq!(s.precursor_type.as_deref(), Some("[M+H]+"));
+    assert_eq!(
+        (s.ms_level, s.polarity),
+        (Some(2), Some(Polarity::Positive))
+    );
+    assert_eq!(s.ionisation, Some(Ionisation::Electrospray));
+    assert_eq!(s.collision_energy.as_deref(), Some("10 eV"));
+    assert_eq!(s.retention_time_s, Some(6.1 * 60.0));
+    assert_eq!(s.peaks.len(), 4);
+    assert_eq!((s.peaks[0].x, s.peaks[0].intensity), (188.1427, 10848.0));
+    assert_eq!((s.peaks[3].x, s.peaks[3].intensity), (339.2338, 36056.0));
+    let annotation = s.header_value("PK$ANNOTATION").expect("annotation");
+    assert_eq!(annotation.lines().count(), 5, "{annotation}");
+    assert!(annotation.ends_with("339.2338 C20[13]C2H29N2O+ 1 339.2337 0.29"));
+}
+
+fn warnings_at(file: &SpectrumFile, needle: &str) -> Vec<Position> {
+    let hits = file.warnings.iter().filter(|w| w.message.contains(needle));
+    hits.map(|w| w.position).collect()
+}
+
+#[test]
+fn err_two_records_count_mismatch_and_truncation() {
+    let file = massbank::read(&fixture("err-massbank-two-records.txt")).expect("reads");
+    let titles: Vec<_> = file.spectra.iter().map(|s| s.title.as_deref()).collect();
+    assert_eq!(titles, [Some("First"), Some("Second")]);
+    assert_eq!(file.spectra[0].peaks.len(), 2);
+    assert_eq!(file.spectra[1].peaks.len(), 1);
+    assert_eq!(
+        warnings_at(&file, "says 3 peaks but the record has 2"),
+        [Position::Line(5)]
+    );
+    assert_eq!(warnings_at(&file, "without `//`"), [Position::Line(14)]);
+    assert_eq!(
+        file.spectra[0].header_value("COMMENT"),
+        Some("wrapped\ncontinued")
+    );
+}
+
+#[test]
+fn err_bad_peak_row_names_the_line() {
+    let err = massbank::read(&fixture("err-massbank-bad-peak.txt")).expect_err("bad row");
+    assert!(
+        matches!(err, MassBankError::Syntax { line: 6, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("intensity"), "{err}");
+}
+
+#[test]
+fn err_huge_num_peak_is_bounded() {
+    let file = massbank::read(&fixture("err-massbank-huge-num-peak.txt")).expect("reads");
+    let s = &file.spectra[0];
+    assert_eq!(s.peaks.len(), 2);
+    assert!(
+        s.peaks.capacity() < 1 << 17,
+        "capacity {}",
+        s.peaks.capacity()
+    );
+    assert_eq!(
+        warnings_at(&file, "says 999999999 peaks"),
+        [Position::Line(3)]
+    );
+}
+
+#[test]
+fn not_massbank() {
+    assert_eq!(massbank::read(b""), Err(MassBankError::NoRecords));
+    assert_eq!(
+        massbank::read(b"no tags here\n"),
+        Err(MassBankError::NoRecords)
+    );
+    assert!(!massbank::sniff(b"Name: x\nNum Peaks: 0\n"));
+    assert!(massbank::sniff(
+        b"ACCESSION: X\nRECORD_TITLE: t\nCH$NAME: n\n"
+    ));
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = massbank::sniff(&bytes);
+        let _ = massbank::read(&bytes);
+    }
+
+    #[test]
+    fn massbank_shaped_noise_never_panics(lines in proptest::collection::vec(
+        prop_oneof![
+            Just("//".to_owned()), Just("PK$PEAK: m/z int. rel.int.".to_owned()),
+            Just("PK$NUM_PEAK: 18446744073709551616".to_owned()), Just(String::new()),
+            "  [0-9 .e+-]{0,20}", "[A-Z$_]{1,8}: [ -~]{0,12}",
+        ], 0..24)) {
+        let _ = massbank::read(lines.join("\n").as_bytes());
+    }
+}

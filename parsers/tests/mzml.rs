@@ -1,0 +1,296 @@
+//! mzML reader against the real files in ../shared/data/mzml and the project's
+//! error fixtures. Spectrum and peak counts are compared with pyteomics'
+//! (`benches/peers/pyteomics_counts.py` → `tests/data/pyteomics_counts.json`).
+#![cfg(feature = "mzml")]
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use synthwatch_parsers::mzml::{self, MzmlError};
+use synthwatch_parsers::spectrum::{Polarity, SpectrumFile};
+
+/// The shared data folder, or `None` (with a message) when it is absent and
+/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
+fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mzml");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert_ne!(
+        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref(),
+        Ok("1"),
+        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
+        dir.display()
+    );
+    eprintln!("skipping: shared data not found at {}", dir.display());
+    None
+}
+
+fn read_file(path: &Path) -> SpectrumFile {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    mzml::read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/err")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// pyteomics' figures for one file, pulled from the committed JSON without a
+/// JSON dependency: (spectra, peaks, first three m/z).
+fn expected(json: &str, file: &str) -> Option<(usize, usize, Vec<f64>)> {
+    let block = json.get(json.find(&format!("\"{file}\": {{"))?..)?;
+    let block = block.get(..block.find('}')?)?;
+    let number = |key: &str| -> Option<usize> {
+        let at = block.find(&format!("\"{key}\": "))? + key.len() + 4;
+        let rest = block.get(at..)?;
+        rest.get(..rest.find(|c: char| !c.is_ascii_digit())?)?
+            .parse()
+            .ok()
+    };
+    let first = block.get(block.find("\"first_mz\": [")? + 13..)?;
+    let first = first.get(..first.find(']')?)?;
+    let mzs = first
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    Some((number("spectra")?, number("peaks")?, mzs))
+}
+
+const PYTEOMICS: &str = include_str!("data/pyteomics_counts.json");
+
+#[test]
+fn every_file_matches_pyteomics() {
+    let Some(dir) = shared() else { return };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("read shared/data/mzml") {
+        let path = entry.expect("dir entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !(name.ends_with(".mzML") || name.ends_with(".mzML.gz")) {
+            continue;
+        }
+        let file = read_file(&path);
+        // Every file pyteomics 5.0.1 could read is in the JSON; none failed,
+        // so there is no disagreement to explain (numpress only appears in a
+        // chromatogram, which neither reader turns into spectra).
+        let (spectra, peaks, first) = expected(PYTEOMICS, &name)
+            .unwrap_or_else(|| panic!("{name}: not in pyteomics_counts.json"));
+        let ours: usize = file.spectra.iter().map(|s| s.peaks.len()).sum();
+        assert_eq!(
+            file.spectra.len(),
+            spectra,
+            "{name}: spectrum count vs pyteomics"
+        );
+        assert_eq!(ours, peaks, "{name}: total peaks vs pyteomics");
+        let our_first: Vec<f64> = file
+            .spectra
+            .first()
+            .map(|s| s.peaks.iter().take(3).map(|p| p.x).collect())
+            .unwrap_or_default();
+        assert_eq!(our_first.len(), first.len(), "{name}: first m/z values");
+        for (a, b) in our_first.iter().zip(&first) {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{name}: first m/z {a} vs pyteomics {b}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 8, "expected 8 mzML files in {}", dir.display());
+}
+
+#[test]
+fn small_mzml_has_48_spectra_and_305213_peaks() {
+    let Some(dir) = shared() else { return };
+    let file = read_file(&dir.join("mzdata-small.mzML"));
+    assert_eq!(file.spectra.len(), 48);
+    assert_eq!(
+        file.spectra.iter().map(|s| s.peaks.len()).sum::<usize>(),
+        305_213
+    );
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    let s = &file.spectra[1];
+    assert_eq!(s.ms_level, Some(1));
+    assert_eq!(s.polarity, Some(Polarity::Positive));
+    // 0.007896666667 min (UO:0000031) in seconds.
+    assert!((s.retention_time_s.unwrap() - 0.473_800_000_02).abs() < 1e-9);
+    assert_eq!(s.header_value("MS:1000511"), Some("1"));
+    let ms2 = file
+        .spectra
+        .iter()
+        .find(|s| s.ms_level == Some(2))
+        .expect("an MS2");
+    assert_eq!(ms2.precursor_mz.map(|m| m.0), Some(810.789428710938));
+    assert_eq!(ms2.collision_energy.as_deref(), Some("35.0 eV"));
+    assert_eq!(ms2.charge, None, "small.mzML states no charge (MS:1000041)");
+}
+
+/// The `.gz` in the shared data is not `gzip small.mzML`: it is a re-export of
+/// the same run by a later mzdata (different header, arrays written
+/// uncompressed, 5.1 MB inside). Its metadata and m/z values match the plain
+/// file; pyteomics sees the same two differences we assert here.
+#[test]
+fn gz_and_plain_small_mzml_agree() {
+    let Some(dir) = shared() else { return };
+    let plain = read_file(&dir.join("mzdata-small.mzML"));
+    let gz = read_file(&dir.join("mzdata-small.mzML.gz"));
+    assert_eq!(plain.spectra.len(), gz.spectra.len());
+    let mut intensity_differs = Vec::new();
+    for (i, (a, b)) in plain.spectra.iter().zip(&gz.spectra).enumerate() {
+        assert_eq!(
+            (a.ms_level, a.polarity, a.charge),
+            (b.ms_level, b.polarity, b.charge),
+            "spectrum {i}"
+        );
+        assert_eq!(
+            (a.retention_time_s, a.precursor_mz),
+            (b.retention_time_s, b.precursor_mz),
+            "spectrum {i}"
+        );
+        assert_eq!(a.ids, b.ids, "spectrum {i}");
+        // Difference 1: the re-export keeps one more zero-intensity profile point
+        // (m/z 2000.0099) at the end of spectrum 0.
+        let extra = usize::from(i == 0);
+        assert_eq!(
+            a.peaks.len() + extra,
+            b.peaks.len(),
+            "spectrum {i} peak count"
+        );
+        for (p, q) in a.peaks.iter().zip(&b.peaks) {
+            assert!(
+                (p.x - q.x).abs() < 1e-9,
+                "spectrum {i}: m/z {} vs {}",
+                p.x,
+                q.x
+            );
+        }
+        if a.peaks
+            .iter()
+            .zip(&b.peaks)
+            .any(|(p, q)| p.intensity != q.intensity)
+        {
+            intensity_differs.push(i);
+        }
+    }
+    // Difference 2: seven profile MS1 spectra carry different intensities
+    // (in spectrum 0, 318 points that are non-zero in the plain file are 0).
+    assert_eq!(intensity_differs, [0, 7, 14, 21, 28, 34, 41]);
+}
+
+#[test]
+fn accessions_not_names_decide() {
+    // Right accessions, wrong names, unit in seconds: must still be read.
+    let doc = br#"<?xml version="1.0"?><mzML><run id="r"><spectrumList count="1">
+<spectrum index="0" id="s0" defaultArrayLength="0">
+<cvParam cvRef="MS" accession="MS:1000511" name="MS LEVEL (renamed)" value="2"/>
+<cvParam cvRef="MS" accession="MS:1000129" name="not a polarity" value=""/>
+<scanList count="1"><scan><cvParam cvRef="MS" accession="MS:1000016" name="time" value="12.5" unitCvRef="UO" unitAccession="UO:0000010" unitName="minute"/></scan></scanList>
+<precursorList count="1"><precursor><selectedIonList count="1"><selectedIon>
+<cvParam cvRef="MS" accession="MS:1000744" name="m/z" value="445.3"/>
+<cvParam cvRef="MS" accession="MS:1000041" name="z" value="2"/>
+</selectedIon></selectedIonList><activation><cvParam cvRef="MS" accession="MS:1000045" name="energy" value="35" unitCvRef="UO" unitAccession="UO:0000266" unitName="electronvolt"/></activation></precursor></precursorList>
+</spectrum></spectrumList></run></mzML>"#;
+    let file = mzml::read(doc).expect("reads");
+    let s = &file.spectra[0];
+    assert_eq!(s.ms_level, Some(2));
+    assert_eq!(s.polarity, Some(Polarity::Negative));
+    assert_eq!(
+        s.retention_time_s,
+        Some(12.5),
+        "unit accession says seconds, the name says minute"
+    );
+    assert_eq!(s.precursor_mz.map(|m| m.0), Some(445.3));
+    assert_eq!(s.charge, Some(-2), "charge takes the sign of the polarity");
+    assert_eq!(s.collision_energy.as_deref(), Some("35 eV"));
+}
+
+#[test]
+fn chromatogram_only_file_is_zero_spectra_and_a_warning() {
+    let Some(dir) = shared() else { return };
+    let file = read_file(&dir.join("pymzml-mini_numpress.chrom.mzML"));
+    assert!(file.spectra.is_empty());
+    assert!(
+        file.warnings
+            .iter()
+            .any(|w| w.message.contains("no spectra")),
+        "{:?}",
+        file.warnings
+    );
+}
+
+#[test]
+fn sniff_without_file_name() {
+    assert!(mzml::sniff(
+        b"<?xml version=\"1.0\"?>\n<indexedmzML xmlns=\"x\">"
+    ));
+    assert!(!mzml::sniff(b"<?xml version=\"1.0\"?>\n<mzXML>"));
+    assert!(
+        mzml::sniff(&fixture("err-mzml-gzip-bomb.mzML.gz")),
+        "gzip is peeked into"
+    );
+    let Some(dir) = shared() else { return };
+    for name in [
+        "mzdata-small.mzML",
+        "mzdata-small.mzML.gz",
+        "pymzml-mini_numpress.chrom.mzML",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).expect("read");
+        assert!(mzml::sniff(&bytes), "{name}");
+    }
+}
+
+#[test]
+fn truncated_fixture_is_a_truncation_error() {
+    let err = mzml::read(&fixture("err-mzml-truncated.mzML")).expect_err("truncated");
+    assert!(
+        matches!(err, MzmlError::Truncated { spectrum: 1, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn gzip_bomb_is_refused_within_the_limit() {
+    let bytes = fixture("err-mzml-gzip-bomb.mzML.gz");
+    assert!(bytes.len() < 200_000, "keep the committed bomb small");
+    let err = mzml::read(&bytes).expect_err("bomb");
+    assert_eq!(
+        err,
+        MzmlError::GzipTooLarge {
+            limit: mzml::GZIP_FLOOR,
+            compressed: bytes.len()
+        }
+    );
+}
+
+#[test]
+fn not_mzml_is_an_error() {
+    assert_eq!(mzml::read(b"hello"), Err(MzmlError::NotMzml));
+    assert_eq!(mzml::read(b""), Err(MzmlError::NotMzml));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = mzml::read(&bytes);
+        let _ = mzml::sniff(&bytes);
+    }
+
+    #[test]
+    fn damaged_mzml_never_panics(cut in 0usize..2707, flip in 0usize..2707, byte in any::<u8>()) {
+        let mut doc = fixture("err-mzml-truncated.mzML");
+        if let Some(b) = doc.get_mut(flip) { *b = byte; }
+        doc.truncate(cut.max(1));
+        let _ = mzml::read(&doc);
+        let mut with_root = b"<mzML>".to_vec();
+        with_root.extend_from_slice(&doc);
+        let _ = mzml::read(&with_root);
+    }
+}

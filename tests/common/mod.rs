@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The shared real-instrument data folder (`../shared/data` beside the checkout).
+///
+/// Returns `None` (after saying so) when it is absent, so a developer without it
+/// can still run the suite; CI sets `SYNTHWATCH_REQUIRE_SHARED=1`, which turns the
+/// absence into a failure instead of a silent skip.
+pub fn shared_data() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("SYNTHWATCH_REQUIRE_SHARED").is_ok_and(|v| v == "1") {
+        panic!(
+            "SYNTHWATCH_REQUIRE_SHARED=1 but {} does not exist",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipping: {} is absent (set SYNTHWATCH_REQUIRE_SHARED=1 to make this a failure)",
+        dir.display()
+    );
+    None
+}
+
+/// Path of a file in the project's own `fixtures/` folder.
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
