@@ -4,7 +4,7 @@
 mod common;
 
 use proptest::prelude::*;
-use synthwatch::decode::{decode, Format};
+use synthwatch::decode::decode;
 
 fn fixture_bytes() -> Vec<Vec<u8>> {
     [
@@ -18,13 +18,13 @@ fn fixture_bytes() -> Vec<Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        for format in [Format::Auto, Format::Astm, Format::Hl7] {
+        for format in common::all_formats() {
             let d = decode(&bytes, format);
-            prop_assert!(!d.messages.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
+            prop_assert!(!d.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
         }
     }
 
@@ -40,9 +40,9 @@ proptest! {
             bytes[i] = byte;
         }
         bytes.truncate(cut.index(bytes.len() + 1));
-        for format in [Format::Auto, Format::Astm, Format::Hl7] {
+        for format in common::all_formats() {
             let d = decode(&bytes, format);
-            prop_assert!(!d.messages.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
+            prop_assert!(!d.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
         }
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use synthwatch::decode::{decode, Format};
+use synthwatch::decode::decode;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -32,13 +32,11 @@ fn corpus_and_fixtures_never_panic_the_decoder() {
     assert!(corpus > 0, "the committed fuzz corpus is empty");
     for path in &files {
         let bytes = std::fs::read(path).expect("readable");
-        for format in [Format::Auto, Format::Astm, Format::Hl7] {
+        for format in common::all_formats() {
             let decoded = decode(&bytes, format);
             // Every input ends in messages or errors: nothing vanishes silently.
             assert!(
-                !decoded.messages.is_empty()
-                    || !decoded.errors.is_empty()
-                    || !decoded.notes.is_empty(),
+                !decoded.is_empty() || !decoded.errors.is_empty() || !decoded.notes.is_empty(),
                 "{} ({format:?}): no messages, errors or notes",
                 path.display()
             );

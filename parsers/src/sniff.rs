@@ -6,6 +6,26 @@ use memchr::memchr;
 /// What an input looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
+    /// Galactic/Thermo SPC binary spectrum.
+    Spc,
+    /// mzML, indexed mzML or gzip-compressed mzML.
+    Mzml,
+    /// mzXML.
+    Mzxml,
+    /// PNG or JPEG photo (a test strip).
+    StripPhoto,
+    /// Strip-reader CSV export in the documented schema.
+    StripCsv,
+    /// JCAMP-DX.
+    Jcamp,
+    /// Mascot generic format.
+    Mgf,
+    /// MassBank record(s).
+    MassBank,
+    /// NIST MSP text (and its dialects).
+    Msp,
+    /// A vendor peak list (Agilent MassHunter CSV, Thermo spectrum list, DART-MS text).
+    PeakList,
     /// ASTM E1381 link-layer bytes: frames (`STX` …), possibly with `ENQ`/`EOT`.
     AstmCapture,
     /// Bare ASTM E1394 records separated by CR, LF or CRLF (starts with `H` + delimiters).
@@ -19,8 +39,56 @@ pub enum Sniffed {
 /// How far into a file sniffing looks: enough to get past a noisy line start.
 const SNIFF_WINDOW: usize = 4096;
 
-/// Recognise the protocol of `bytes`; `None` when it is none of the above.
+/// Recognise the format of `bytes`; `None` when it is none of the above.
+///
+/// Binary formats are tried first (an SPC or a photo may hold STX bytes),
+/// then the protocols, then the text formats, most specific first: the
+/// two-column peak list, which almost any numeric text resembles, is last.
 pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
+    if crate::spc::sniff(bytes) {
+        return Some(Sniffed::Spc);
+    }
+    #[cfg(feature = "strips")]
+    if crate::strips::sniff_photo(bytes) {
+        return Some(Sniffed::StripPhoto);
+    }
+    #[cfg(feature = "mzml")]
+    {
+        if crate::mzml::sniff(bytes) {
+            return Some(Sniffed::Mzml);
+        }
+        if crate::mzxml::sniff(bytes) {
+            return Some(Sniffed::Mzxml);
+        }
+    }
+    if let Some(protocol) = sniff_protocol(bytes) {
+        return Some(protocol);
+    }
+    sniff_text_file(bytes)
+}
+
+fn sniff_text_file(bytes: &[u8]) -> Option<Sniffed> {
+    if crate::jcamp::sniff(bytes) {
+        return Some(Sniffed::Jcamp);
+    }
+    if crate::mgf::sniff(bytes) {
+        return Some(Sniffed::Mgf);
+    }
+    if crate::massbank::sniff(bytes) {
+        return Some(Sniffed::MassBank);
+    }
+    if crate::msp::sniff(bytes) {
+        return Some(Sniffed::Msp);
+    }
+    #[cfg(feature = "strips")]
+    if crate::strips::sniff_csv(bytes) {
+        return Some(Sniffed::StripCsv);
+    }
+    crate::peaklist::sniff(bytes).map(|_| Sniffed::PeakList)
+}
+
+/// Recognise an instrument protocol (ASTM or HL7) only.
+pub fn sniff_protocol(bytes: &[u8]) -> Option<Sniffed> {
     let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
     let text = skip_blank(skip_bom(head));
     if starts_with_hl7_header(text) || looks_like_hl7_segment(text) {
@@ -107,6 +175,23 @@ fn is_delimiter(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_formats_are_not_taken_for_protocols() {
+        assert_eq!(
+            sniff(b"Name: fentanyl\nNum Peaks: 1\n105 999\n"),
+            Some(Sniffed::Msp)
+        );
+        assert_eq!(
+            sniff(b"BEGIN IONS\nPEPMASS=337.2\n105 1\nEND IONS\n"),
+            Some(Sniffed::Mgf)
+        );
+        assert_eq!(
+            sniff(b"##TITLE=x\n##JCAMP-DX=4.24\n##END=\n"),
+            Some(Sniffed::Jcamp)
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Some(Sniffed::StripPhoto));
+    }
 
     #[test]
     fn recognises_each_protocol_by_content() {

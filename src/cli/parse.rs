@@ -1,18 +1,29 @@
 //! `synthwatch parse`: read files, print one JSON object (or readable line) per
-//! message, report every failure with its position, and keep going.
+//! message, spectrum or strip, report every failure with its position, and keep going.
 
 use std::io::{self, Write};
 
-use crate::decode::{decode, value_text, DecodedInput, Format, MessageReport};
+use serde::Serialize;
+use synthwatch_parsers::sniff::Sniffed;
+use synthwatch_parsers::strips::StripLayout;
 
-use super::{FormatArg, ParseArgs};
+use crate::decode::{
+    decode_with, value_text, DecodedInput, Format, MessageReport, Options, PhotoReport,
+    SpectrumReport, StripReport,
+};
+
+use super::{FormatArg, ParseArgs, StripLayoutArg};
 
 /// Run the command; returns the exit code (1 when any file failed).
 pub fn run(args: &ParseArgs) -> i32 {
-    let format = match args.format {
-        FormatArg::Auto => Format::Auto,
-        FormatArg::Astm => Format::Astm,
-        FormatArg::Hl7 => Format::Hl7,
+    let format = format_of(args.format);
+    let options = Options {
+        strip_layout: match args.strip_layout {
+            StripLayoutArg::Unknown => StripLayout::Unknown,
+            StripLayoutArg::ControlStart => StripLayout::ControlNearStart,
+            StripLayoutArg::ControlEnd => StripLayout::ControlNearEnd,
+            StripLayoutArg::TestOnly => StripLayout::TestZoneOnly,
+        },
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -27,8 +38,8 @@ pub fn run(args: &ParseArgs) -> i32 {
                 continue;
             }
         };
-        let decoded = decode(&bytes, format);
-        if let Err(err) = print_messages(&mut out, &name, &decoded, args.json) {
+        let decoded = decode_with(&bytes, format, &options);
+        if let Err(err) = print_input(&mut out, &name, &decoded, args) {
             // Output closed (e.g. piped into `head`): nothing more can be shown.
             if err.kind() == io::ErrorKind::BrokenPipe {
                 return i32::from(failed > 0);
@@ -38,6 +49,9 @@ pub fn run(args: &ParseArgs) -> i32 {
         }
         for note in &decoded.notes {
             eprintln!("{name}: note: {note}");
+        }
+        for warning in &decoded.warnings {
+            eprintln!("{name}: warning: {warning}");
         }
         for err in &decoded.errors {
             eprintln!("{name}: error: {err}");
@@ -52,26 +66,125 @@ pub fn run(args: &ParseArgs) -> i32 {
     i32::from(failed > 0)
 }
 
-fn print_messages(
+fn format_of(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Auto => Format::Auto,
+        FormatArg::Astm => Format::Astm,
+        FormatArg::Hl7 => Format::Hl7,
+        FormatArg::Msp => Format::File(Sniffed::Msp),
+        FormatArg::Mgf => Format::File(Sniffed::Mgf),
+        FormatArg::Massbank => Format::File(Sniffed::MassBank),
+        FormatArg::Jcamp => Format::File(Sniffed::Jcamp),
+        FormatArg::Spc => Format::File(Sniffed::Spc),
+        FormatArg::Mzml => Format::File(Sniffed::Mzml),
+        FormatArg::Mzxml => Format::File(Sniffed::Mzxml),
+        FormatArg::Peaklist => Format::File(Sniffed::PeakList),
+        FormatArg::StripCsv => Format::File(Sniffed::StripCsv),
+        FormatArg::StripPhoto => Format::File(Sniffed::StripPhoto),
+    }
+}
+
+/// Short format name used in the JSON of spectra.
+fn format_name(kind: Option<Sniffed>) -> &'static str {
+    match kind {
+        Some(Sniffed::Msp) => "msp",
+        Some(Sniffed::Mgf) => "mgf",
+        Some(Sniffed::MassBank) => "massbank",
+        Some(Sniffed::Jcamp) => "jcamp",
+        Some(Sniffed::Spc) => "spc",
+        Some(Sniffed::Mzml) => "mzml",
+        Some(Sniffed::Mzxml) => "mzxml",
+        Some(Sniffed::PeakList) => "peaklist",
+        _ => "unknown",
+    }
+}
+
+fn json_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    // Serialize first so a closed pipe surfaces as an io::Error of its own kind.
+    let line = serde_json::to_string(value).map_err(io::Error::other)?;
+    writeln!(out, "{line}")
+}
+
+fn print_input(
     out: &mut impl Write,
     file: &str,
-    decoded: &DecodedInput,
-    json: bool,
+    d: &DecodedInput,
+    args: &ParseArgs,
 ) -> io::Result<()> {
-    for (index, message) in decoded.messages.iter().enumerate() {
+    for (index, message) in d.messages.iter().enumerate() {
         let report = MessageReport::new(file, index, message);
-        if json {
-            // Serialize first so a closed pipe surfaces as an io::Error of its own kind.
-            let line = serde_json::to_string(&report).map_err(io::Error::other)?;
-            writeln!(out, "{line}")?;
+        if args.json {
+            json_line(out, &report)?;
         } else {
-            print_readable(out, &report)?;
+            print_message(out, &report)?;
+        }
+    }
+    let format = format_name(d.format);
+    for (index, spectrum) in d.spectra.iter().enumerate() {
+        let report = SpectrumReport::new(file, format, index, spectrum, &d.warnings, args.peaks);
+        if args.json {
+            json_line(out, &report)?;
+        } else {
+            writeln!(
+                out,
+                "{file} #{index} {format} {:?} \"{}\" — {} peak(s){}",
+                report.kind,
+                report.title.unwrap_or(""),
+                report.n_peaks,
+                report
+                    .precursor_mz
+                    .map(|mz| format!(", precursor m/z {mz}"))
+                    .unwrap_or_default()
+            )?;
+        }
+    }
+    for (index, reading) in d.strip_readings.iter().enumerate() {
+        let warnings: &[String] = if index == 0 { &d.warnings } else { &[] };
+        if args.json {
+            json_line(
+                out,
+                &StripReport {
+                    file,
+                    index,
+                    reading,
+                    warnings,
+                },
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{file} #{index} strip {} {:?} control {:?} test {:?} reader call {:?}",
+                reading.sample_id,
+                reading.target,
+                reading.control_intensity,
+                reading.test_intensity,
+                reading.reader_call
+            )?;
+        }
+    }
+    if let Some(photo) = &d.strip_photo {
+        let report = PhotoReport::new(file, photo);
+        if args.json {
+            json_line(out, &report)?;
+        } else {
+            writeln!(
+                out,
+                "{file} strip photo — {} band(s) {:?}; control {:?}, test {:?}",
+                report.bands.len(),
+                report
+                    .bands
+                    .iter()
+                    .map(|b| format!("{:.2}@{:.1}", b.position, b.intensity))
+                    .collect::<Vec<_>>(),
+                report.control_intensity,
+                report.test_intensity
+            )?;
         }
     }
     Ok(())
 }
 
-fn print_readable(out: &mut impl Write, r: &MessageReport<'_>) -> io::Result<()> {
+fn print_message(out: &mut impl Write, r: &MessageReport<'_>) -> io::Result<()> {
     writeln!(
         out,
         "{} #{} {:?} from {} — {} frame(s), {} record(s), {} result(s)",

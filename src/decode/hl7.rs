@@ -81,7 +81,7 @@ fn split_messages(bytes: &[u8]) -> Vec<Range<usize>> {
         .collect();
     if starts.is_empty() {
         // No MSH at all: let the parser report it with its position.
-        return vec![0..bytes.len()];
+        return std::iter::once(0..bytes.len()).collect();
     }
     starts.push(bytes.len());
     starts

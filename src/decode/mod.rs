@@ -1,27 +1,42 @@
-//! From raw bytes to normalized lab messages: sniff the protocol, run the link
-//! layer (ASTM frames or MLLP), parse records or segments, and normalize.
+//! From raw bytes to typed, owned data: sniff the format, then run the right
+//! reader — instrument protocols (link layer → records → normalized lab
+//! messages) or export files (spectra, strip readings, strip photos).
 //!
 //! This is the one path every entry point uses (the `parse` command now, the
 //! ingest daemon later), so a capture file and a live line are read alike.
 
 mod astm;
+mod files;
 mod hl7;
 mod report;
+mod spectrum_report;
 
-use synthwatch_parsers::lab::{LabMessage, Protocol};
-use synthwatch_parsers::sniff::{sniff, Sniffed};
+use synthwatch_parsers::lab::LabMessage;
+use synthwatch_parsers::sniff::{sniff, sniff_protocol, Sniffed};
+use synthwatch_parsers::spectrum::Spectrum;
+use synthwatch_parsers::strips::{StripLayout, StripPhoto, StripReading};
 
 pub use report::{value_text, MessageReport, ResultReport};
+pub use spectrum_report::{PhotoReport, SpectrumReport, StripReport};
 
-/// Which protocol to read the input as.
+/// Which format to read the input as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Recognise the protocol from the content.
+    /// Recognise the format from the content.
     Auto,
     /// ASTM: a link-layer capture (frames) or bare E1394 records.
     Astm,
     /// HL7 v2: MLLP-framed or bare ER7.
     Hl7,
+    /// A file format (forced): see [`Sniffed`].
+    File(Sniffed),
+}
+
+/// Reading options that some formats take.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Where the control line sits on strip photos (decides which band is which).
+    pub strip_layout: StripLayout,
 }
 
 /// One normalized message and how it was carried.
@@ -37,23 +52,46 @@ pub struct DecodedMessage {
     pub warnings: Vec<String>,
 }
 
-/// Everything read from one input: the messages that could be read and the
-/// errors for the parts that could not. One bad message does not hide the rest.
+/// Everything read from one input: what could be read and the errors for the
+/// parts that could not. One bad message does not hide the rest.
 #[derive(Debug, Default)]
 pub struct DecodedInput {
-    /// Messages read, in input order.
+    /// The format the input was read as, when known.
+    pub format: Option<Sniffed>,
+    /// Lab messages (ASTM, HL7), in input order.
     pub messages: Vec<DecodedMessage>,
+    /// Spectra (MSP, MGF, MassBank, JCAMP-DX, SPC, mzML, mzXML, peak lists).
+    pub spectra: Vec<Spectrum>,
+    /// Strip-reader CSV rows.
+    pub strip_readings: Vec<StripReading>,
+    /// A strip photo's bands.
+    pub strip_photo: Option<StripPhoto>,
+    /// Recoverable oddities of a whole file, each naming its position.
+    pub warnings: Vec<String>,
     /// What could not be read, each naming its position and what was expected.
     pub errors: Vec<DecodeError>,
     /// Link-level notes for the whole input (noise bytes skipped, repeated frames).
     pub notes: Vec<String>,
 }
 
+impl DecodedInput {
+    /// True when nothing at all was read (errors and notes aside).
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+            && self.spectra.is_empty()
+            && self.strip_readings.is_empty()
+            && self.strip_photo.is_none()
+    }
+}
+
 /// Why (part of) an input could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecodeError {
-    /// The content is neither ASTM nor HL7.
-    #[error("not a recognised lab protocol: expected ASTM frames (STX/ENQ), ASTM records (H|\\^&) or HL7 (MSH|^~\\&, optionally in MLLP)")]
+    /// The input has no bytes at all.
+    #[error("the file is empty")]
+    Empty,
+    /// The content is no format synthwatch reads.
+    #[error("not a recognised format: expected an instrument protocol (ASTM frames or records, HL7 ER7 or MLLP), a spectrum file (MSP, MGF, MassBank, JCAMP-DX, SPC, mzML, mzXML, vendor peak list) or a strip-reader CSV or photo")]
     Unrecognised,
     /// The stream is recognisably something other than ASTM.
     #[error("not ASTM: {0}")]
@@ -70,34 +108,56 @@ pub enum DecodeError {
     /// HL7 ER7 parsing.
     #[error("HL7: {0}")]
     Hl7(String),
+    /// An export file's reader refused it.
+    #[error("{format}: {message}")]
+    File {
+        /// Format name.
+        format: &'static str,
+        /// The reader's error, with its position.
+        message: String,
+    },
 }
 
-/// Read `bytes` as `format` into normalized messages.
+/// Read `bytes` as `format` with default options.
 pub fn decode(bytes: &[u8], format: Format) -> DecodedInput {
-    let sniffed = sniff(bytes);
-    let protocol = match format {
-        Format::Astm => Protocol::Astm,
-        Format::Hl7 => Protocol::Hl7,
-        Format::Auto => match sniffed {
-            Some(Sniffed::AstmCapture | Sniffed::AstmRecords) => Protocol::Astm,
-            Some(Sniffed::Hl7Mllp | Sniffed::Hl7Er7) => Protocol::Hl7,
-            None => {
-                return DecodedInput {
-                    errors: vec![DecodeError::Unrecognised],
-                    ..DecodedInput::default()
-                }
-            }
-        },
+    decode_with(bytes, format, &Options::default())
+}
+
+/// Read `bytes` as `format`.
+pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedInput {
+    if bytes.is_empty() {
+        return DecodedInput {
+            errors: vec![DecodeError::Empty],
+            ..DecodedInput::default()
+        };
+    }
+    let sniffed = match format {
+        Format::Auto => sniff(bytes),
+        Format::Astm => Some(match sniff_protocol(bytes) {
+            Some(Sniffed::AstmRecords) => Sniffed::AstmRecords,
+            _ => Sniffed::AstmCapture,
+        }),
+        Format::Hl7 => Some(Sniffed::Hl7Er7),
+        Format::File(kind) => Some(kind),
     };
-    let mut decoded = match protocol {
-        Protocol::Astm => astm::decode(bytes, sniffed == Some(Sniffed::AstmRecords)),
-        Protocol::Hl7 => hl7::decode(bytes),
+    let Some(kind) = sniffed else {
+        return DecodedInput {
+            errors: vec![DecodeError::Unrecognised],
+            ..DecodedInput::default()
+        };
     };
-    if decoded.messages.is_empty() && decoded.errors.is_empty() {
+    let mut decoded = match kind {
+        Sniffed::AstmCapture => astm::decode(bytes, false),
+        Sniffed::AstmRecords => astm::decode(bytes, true),
+        Sniffed::Hl7Mllp | Sniffed::Hl7Er7 => hl7::decode(bytes),
+        other => files::decode(bytes, other, options),
+    };
+    decoded.format = Some(kind);
+    if decoded.is_empty() && decoded.errors.is_empty() {
         // e.g. a capture holding only empty transfers (ENQ EOT): normal, but say so.
-        decoded
-            .notes
-            .push("no lab messages in the input (only empty transfers or handshakes)".into());
+        decoded.notes.push(
+            "nothing to report in the input (only empty transfers, handshakes or headers)".into(),
+        );
     }
     decoded
 }

@@ -32,3 +32,26 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("fixtures")
         .join(rel)
 }
+
+/// Every way an input can be read: auto-detection and each forced format.
+pub fn all_formats() -> Vec<synthwatch::decode::Format> {
+    use synthwatch::decode::Format;
+    use synthwatch_parsers::sniff::Sniffed;
+    let mut formats = vec![Format::Auto, Format::Astm, Format::Hl7];
+    formats.extend(
+        [
+            Sniffed::Msp,
+            Sniffed::Mgf,
+            Sniffed::MassBank,
+            Sniffed::Jcamp,
+            Sniffed::Spc,
+            Sniffed::Mzml,
+            Sniffed::Mzxml,
+            Sniffed::PeakList,
+            Sniffed::StripCsv,
+            Sniffed::StripPhoto,
+        ]
+        .map(Format::File),
+    );
+    formats
+}

@@ -3,7 +3,7 @@
 //! Several tags carry a sub-tag as the value's first word
 //! (`AC$MASS_SPECTROMETRY: ION_MODE POSITIVE`, `CH$LINK: INCHIKEY …`).
 
-use crate::msp::{scan, vocab};
+use crate::spectrum::{scan, vocab};
 use crate::spectrum::{Mz, Spectrum};
 
 /// Apply one `TAG: value` pair. The raw pair is kept by the caller.

@@ -12,7 +12,7 @@ mod fields;
 
 pub use error::MassBankError;
 
-use crate::msp::scan::{excerpt, next_column, number, peak_capacity, text, trim, Lines};
+use crate::spectrum::scan::{excerpt, next_column, number, peak_capacity, text, trim, Lines};
 use crate::spectrum::{Peak, Position, Spectrum, SpectrumFile, SpectrumKind, Warning};
 
 /// A record being read.

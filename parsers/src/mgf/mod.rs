@@ -15,7 +15,7 @@ mod params;
 
 pub use error::MgfError;
 
-use crate::msp::scan::{excerpt, next_column, starts_like_peak, text, trim, Lines};
+use crate::spectrum::scan::{excerpt, next_column, starts_like_peak, text, trim, Lines};
 use crate::spectrum::{Peak, Position, Spectrum, SpectrumFile, SpectrumKind, Warning};
 use params::ChargeSource;
 
@@ -52,6 +52,16 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MgfError> {
     for (n, raw) in Lines::new(bytes) {
         last_line = n;
         let line = trim(raw);
+        // Hot path first: a peak line inside a block (cannot be a comment,
+        // `BEGIN IONS`, `END IONS` or a parameter, all of which start with a
+        // non-digit; `starts_like_peak` cases that are not digits go below).
+        if let Some(open) = block
+            .as_mut()
+            .filter(|_| line.first().is_some_and(u8::is_ascii_digit))
+        {
+            peak_line(line, n, open)?;
+            continue;
+        }
         if line.is_empty() || matches!(line.first(), Some(b'#' | b';' | b'!' | b'/')) {
             continue;
         }

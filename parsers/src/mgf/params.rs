@@ -1,6 +1,6 @@
 //! MGF `KEY=value` parameters → typed [`Spectrum`] fields.
 
-use crate::msp::{scan, vocab};
+use crate::spectrum::{scan, vocab};
 use crate::spectrum::{Mz, Spectrum};
 
 /// Where the spectrum's charge came from: `CHARGE=` beats a charge written

@@ -4,7 +4,7 @@
 //! `Precursor_MZ`, `Num Peaks`, `NUM PEAKS`), so keys are compared after
 //! lower-casing and dropping spaces, `_` and `-`.
 
-use super::vocab;
+use crate::spectrum::vocab;
 use crate::spectrum::Spectrum;
 
 /// A header key that decides record structure or fills a typed field.
@@ -18,34 +18,55 @@ pub(super) enum Key {
 /// Longest normalised key we map; longer keys are kept in the header only.
 const MAX_KEY: usize = 24;
 
-/// Lower-case `key` without spaces, `_` and `-` into `buf`; `None` if too long.
-fn normalise<'b>(key: &[u8], buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
-    let mut n = 0;
-    for &b in key {
-        if matches!(b, b' ' | b'_' | b'-' | b'\t') {
-            continue;
+/// A key lower-cased without spaces, `_`, `-` and tabs, computed once per
+/// header line and used both to shape records and to fill typed fields.
+pub(super) struct NormKey {
+    buf: [u8; MAX_KEY],
+    /// Length used in `buf`, or `None` when the key is longer than we map.
+    len: Option<usize>,
+}
+
+impl NormKey {
+    /// Normalise a raw key.
+    pub(super) fn new(key: &[u8]) -> Self {
+        let mut buf = [0u8; MAX_KEY];
+        let mut n = 0;
+        for &b in key {
+            if matches!(b, b' ' | b'_' | b'-' | b'\t') {
+                continue;
+            }
+            let Some(slot) = buf.get_mut(n) else {
+                return NormKey { buf, len: None };
+            };
+            *slot = b.to_ascii_lowercase();
+            n += 1;
         }
-        *buf.get_mut(n)? = b.to_ascii_lowercase();
-        n += 1;
+        NormKey { buf, len: Some(n) }
     }
-    buf.get(..n)
+
+    fn bytes(&self) -> Option<&[u8]> {
+        self.buf.get(..self.len?)
+    }
+
+    /// Classify the key (only `Name` and `Num Peaks` shape records).
+    pub(super) fn kind(&self) -> Key {
+        match self.bytes() {
+            Some(b"name") => Key::Name,
+            Some(b"numpeaks" | b"numpeak") => Key::NumPeaks,
+            _ => Key::Other,
+        }
+    }
 }
 
 /// Classify a raw key (only `Name` and `Num Peaks` shape records).
 pub(super) fn classify(key: &[u8]) -> Key {
-    let mut buf = [0u8; MAX_KEY];
-    match normalise(key, &mut buf) {
-        Some(b"name") => Key::Name,
-        Some(b"numpeaks" | b"numpeak") => Key::NumPeaks,
-        _ => Key::Other,
-    }
+    NormKey::new(key).kind()
 }
 
 /// Fill the typed field `key` maps to, if any. The raw pair is recorded in
 /// `spectrum.header` by the caller, so unmapped keys lose nothing.
-pub(super) fn apply(key: &[u8], value: &str, spectrum: &mut Spectrum) {
-    let mut buf = [0u8; MAX_KEY];
-    let Some(norm) = normalise(key, &mut buf) else {
+pub(super) fn apply(key: &NormKey, value: &str, spectrum: &mut Spectrum) {
+    let Some(norm) = key.bytes() else {
         return;
     };
     let owned = || value.to_owned();
@@ -107,11 +128,12 @@ mod tests {
     #[test]
     fn maps_typed_fields() {
         let mut s = Spectrum::default();
-        apply(b"PRECURSORMZ", "252.09323", &mut s);
-        apply(b"Ion_mode", "N", &mut s);
-        apply(b"INSTRUMENTTYPE", "GC-EI-Orbitrap", &mut s);
-        apply(b"INCHI", "", &mut s);
-        apply(b"CAS#", "55493-91-9", &mut s);
+        let mut apply = |key: &[u8], value: &str| apply(&NormKey::new(key), value, &mut s);
+        apply(b"PRECURSORMZ", "252.09323");
+        apply(b"Ion_mode", "N");
+        apply(b"INSTRUMENTTYPE", "GC-EI-Orbitrap");
+        apply(b"INCHI", "");
+        apply(b"CAS#", "55493-91-9");
         assert_eq!(s.precursor_mz, Some(crate::spectrum::Mz(252.09323)));
         assert_eq!(s.polarity, Some(crate::spectrum::Polarity::Negative));
         assert_eq!(

@@ -19,15 +19,13 @@ mod error;
 mod fields;
 mod peaks;
 mod record;
-pub(crate) mod scan;
-pub(crate) mod vocab;
 
 pub use error::MspError;
 
+use crate::spectrum::scan::{excerpt, trim, Lines};
 use crate::spectrum::{Position, SpectrumFile, Warning};
-use fields::Key;
+use fields::{Key, NormKey};
 use record::Record;
-use scan::{excerpt, starts_like_peak, trim, Lines};
 
 /// Read every record of an MSP file.
 ///
@@ -37,20 +35,26 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MspError> {
     let mut out = SpectrumFile::default();
     let mut current: Option<Record> = None;
     let mut any_peak_list = false;
+    let mut header_hint = 0;
     let mut lines = Lines::new(bytes);
     let mut last_line = 0;
+    let mut reserved = false;
     while let Some((n, raw)) = lines.next() {
         last_line = n;
+        if !reserved && out.spectra.len() == SAMPLE_RECORDS {
+            reserve_rest(&mut out, bytes.len() - lines.remaining(), lines.remaining());
+            reserved = true;
+        }
         let line = trim(raw);
-        let in_peaks = current.as_ref().is_some_and(Record::has_peak_list);
-        if line.is_empty() {
-            if in_peaks {
-                close(&mut current, n, false, &mut out);
+        let Some(&first) = line.first() else {
+            if current.as_ref().is_some_and(Record::has_peak_list) {
+                close(&mut current, n, false, &mut out, &mut header_hint);
             }
             continue;
-        }
-        if starts_like_peak(line) {
-            let record = current.get_or_insert_with(|| Record::new(n));
+        };
+        // `line` is trimmed, so this is `starts_like_peak` without re-trimming.
+        if matches!(first, b'0'..=b'9' | b'.' | b'(' | b'-' | b'+') {
+            let record = current.get_or_insert_with(|| Record::new(n, header_hint));
             record.in_peaks = true;
             any_peak_list = true;
             peaks::parse_line(line, &mut record.spectrum.peaks).map_err(|expected| {
@@ -73,14 +77,16 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MspError> {
         let (key, value) = line.split_at(colon);
         let key = trim(key);
         let value = trim(value.get(1..).unwrap_or_default());
-        let kind = fields::classify(key);
+        let norm = NormKey::new(key);
+        let kind = norm.kind();
+        let in_peaks = current.as_ref().is_some_and(Record::has_peak_list);
         let ends_record = in_peaks
             || (kind == Key::Name && current.as_ref().is_some_and(|r| r.spectrum.title.is_some()));
         if ends_record {
-            close(&mut current, n, false, &mut out);
+            close(&mut current, n, false, &mut out, &mut header_hint);
         }
-        let record = current.get_or_insert_with(|| Record::new(n));
-        record.push_header(key, value);
+        let record = current.get_or_insert_with(|| Record::new(n, header_hint));
+        record.push_header(key, &norm, value);
         if kind == Key::NumPeaks {
             let declared = parse_count(value).ok_or_else(|| MspError::Syntax {
                 line: n,
@@ -91,16 +97,39 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MspError> {
             any_peak_list = true;
         }
     }
-    close(&mut current, last_line, true, &mut out);
+    close(&mut current, last_line, true, &mut out, &mut header_hint);
     if !any_peak_list {
         return Err(MspError::NoRecords);
     }
     Ok(out)
 }
 
+/// Fewest input bytes per record assumed when reserving: bounds the up-front
+/// allocation for inputs whose first records are unusually small.
+const MIN_RECORD_BYTES: usize = 128;
+
+/// Records read before `spectra` is sized from their average length.
+const SAMPLE_RECORDS: usize = 8;
+
+/// Reserve `spectra` for the rest of the input from the average size of the
+/// records read so far (`consumed` bytes), so it grows once instead of
+/// doubling through copies. Cheaper than counting `Name:` lines up front.
+fn reserve_rest(out: &mut SpectrumFile, consumed: usize, remaining: usize) {
+    let read = out.spectra.len().max(1);
+    let per_record = (consumed / read).max(MIN_RECORD_BYTES);
+    out.spectra.reserve(remaining / per_record + 1);
+}
+
 /// Finish the open record, if any, before line `end`.
-fn close(current: &mut Option<Record>, end: usize, at_eof: bool, out: &mut SpectrumFile) {
+fn close(
+    current: &mut Option<Record>,
+    end: usize,
+    at_eof: bool,
+    out: &mut SpectrumFile,
+    header_hint: &mut usize,
+) {
     if let Some(record) = current.take() {
+        *header_hint = record.spectrum.header.len();
         let spectrum = record.finish(end, at_eof, &mut out.warnings);
         out.spectra.push(spectrum);
     }

@@ -6,13 +6,25 @@
 //! * `113.03854\t87510\t"Theoretical m/z …"` (quoted annotation after a pair)
 //! * `85.0284 100 C4H5O2+` (unquoted annotation: runs to the next `;`)
 
-use super::scan::{number_prefix, slow_number};
+use crate::spectrum::scan::{number_prefix, slow_number};
 use crate::spectrum::Peak;
 
 /// Bytes that only separate numbers.
 fn is_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b',' | b';' | b':' | b'(' | b')' | b'\r')
+    SEPARATOR[usize::from(b)]
 }
+
+/// [`is_separator`] as a table: one load per byte on the hot path.
+const SEPARATOR: [bool; 256] = {
+    let mut table = [false; 256];
+    let seps = *b" \t,;:()\r";
+    let mut i = 0;
+    while i < seps.len() {
+        table[seps[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Append the peaks on `line` to `out`.
 ///
@@ -20,11 +32,77 @@ fn is_separator(b: u8) -> bool {
 /// caller can name the line; no peak from a bad line is kept.
 pub(super) fn parse_line(line: &[u8], out: &mut Vec<Peak>) -> Result<(), &'static str> {
     let before = out.len();
+    // Nearly every line is plain `m/z intensity` pairs; anything else (quotes,
+    // annotations, exponents, errors) is re-read by the general parser.
+    if plain_pairs(line, out) {
+        return Ok(());
+    }
+    out.truncate(before);
     let result = parse_into(line, out);
     if result.is_err() {
         out.truncate(before);
     }
     result
+}
+
+/// The fast path: `line` is only plain decimals in pairs between separators.
+/// Returns false (with peaks possibly pushed) on anything else.
+fn plain_pairs(line: &[u8], out: &mut Vec<Peak>) -> bool {
+    let mut rest = skip_separators(line);
+    while !rest.is_empty() {
+        let Some((x, after)) = plain_token(rest) else {
+            return false;
+        };
+        let Some((intensity, after)) = plain_token(skip_separators(after)) else {
+            return false;
+        };
+        out.push(Peak { x, intensity });
+        rest = skip_separators(after);
+    }
+    true
+}
+
+/// A plain decimal at the start of `s` that ends at a separator or the line
+/// end, and the bytes after it.
+#[inline]
+fn plain_token(s: &[u8]) -> Option<(f64, &[u8])> {
+    // Whole numbers (nominal m/z, EI intensities) first: ≤ 15 digits are
+    // exact in an `f64` and cannot overflow. A byte loop beats the SWAR
+    // decimal path here: NIST tokens are 1–4 digits.
+    let mut mantissa = 0u64;
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 || i == 15 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        i += 1;
+    }
+    if i > 0 {
+        match s.get(i) {
+            None => return Some((mantissa as i64 as f64, &[])),
+            Some(&c) if is_separator(c) => return Some((mantissa as i64 as f64, s.get(i..)?)),
+            _ => {}
+        }
+    }
+    let (value, used) = number_prefix(s)?;
+    let rest = s.get(used..)?;
+    match rest.first() {
+        Some(&c) if !is_separator(c) => None,
+        _ => Some((value, rest)),
+    }
+}
+
+#[inline]
+fn skip_separators(mut s: &[u8]) -> &[u8] {
+    while let Some((&b, tail)) = s.split_first() {
+        if !is_separator(b) {
+            break;
+        }
+        s = tail;
+    }
+    s
 }
 
 fn parse_into(line: &[u8], out: &mut Vec<Peak>) -> Result<(), &'static str> {

@@ -1,7 +1,11 @@
 //! One MSP record being assembled, and the checks made when it ends.
 
-use super::scan::{peak_capacity, text};
+use super::fields::NormKey;
+use crate::spectrum::scan::{peak_capacity, text};
 use crate::spectrum::{Position, Spectrum, SpectrumKind, Warning};
+
+/// Most header pairs reserved up front from the previous record's count.
+const MAX_HEADER_HINT: usize = 64;
 
 /// A record under construction.
 #[derive(Debug)]
@@ -18,9 +22,12 @@ pub(super) struct Record {
 }
 
 impl Record {
-    pub(super) fn new(start: usize) -> Self {
+    /// A record starting on line `start`; `header_hint` header pairs are
+    /// reserved (the previous record's count: libraries repeat their layout).
+    pub(super) fn new(start: usize, header_hint: usize) -> Self {
         let spectrum = Spectrum {
             kind: Some(SpectrumKind::Mass),
+            header: Vec::with_capacity(header_hint.min(MAX_HEADER_HINT)),
             ..Spectrum::default()
         };
         Record {
@@ -33,9 +40,9 @@ impl Record {
     }
 
     /// Fill the typed field the pair maps to, then keep it as written.
-    pub(super) fn push_header(&mut self, key: &[u8], value: &[u8]) {
+    pub(super) fn push_header(&mut self, key: &[u8], norm: &NormKey, value: &[u8]) {
         let value = text(value);
-        super::fields::apply(key, &value, &mut self.spectrum);
+        super::fields::apply(norm, &value, &mut self.spectrum);
         self.spectrum.header.push((text(key), value));
     }
 

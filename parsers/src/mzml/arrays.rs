@@ -26,8 +26,11 @@ pub(crate) fn base64(text: &[u8]) -> Result<Vec<u8>, String> {
     match B64.decode(text) {
         Ok(v) => Ok(v),
         Err(first) => {
-            let compact: Vec<u8> =
-                text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            let compact: Vec<u8> = text
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
             if compact.len() == text.len() {
                 return Err(format!("bad base64: {first}"));
             }
@@ -64,7 +67,18 @@ impl Iterator for Values<'_> {
             Values::Done(v) => v.next()?,
         })
     }
+
+    // Exact, so collecting the peaks allocates once.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match self {
+            Values::F64(c) | Values::F32(c) | Values::I64(c) | Values::I32(c) => c.len(),
+            Values::Done(v) => v.len(),
+        };
+        (n, Some(n))
+    }
 }
+
+impl ExactSizeIterator for Values<'_> {}
 
 /// Value width of a numeric data type.
 fn width(dtype: &Dtype) -> Result<usize, String> {
@@ -113,18 +127,23 @@ fn unbase64(array: &mut DataArray) -> Result<Vec<u8>, String> {
 fn numpress(name: &ArrayType, dtype: Dtype, comp: Comp, raw: &[u8]) -> Result<Vec<f64>, String> {
     let mut array = DataArray::wrap(name, dtype, B64.encode(raw).into_bytes());
     array.compression = comp;
-    array.to_f64().map(|v| v.into_owned()).map_err(|e| format!("numpress: {e}"))
+    array
+        .to_f64()
+        .map(|v| v.into_owned())
+        .map_err(|e| format!("numpress: {e}"))
 }
 
 /// One array's values.
-fn decode(array: &mut DataArray) -> Result<Decoded, String> {
+fn decode(array: &mut DataArray, count: Option<usize>) -> Result<Decoded, String> {
     let raw = match array.compression {
         Comp::Decoded => std::mem::take(&mut array.data),
         Comp::NoCompression | Comp::NumpressLinear | Comp::NumpressSLOF | Comp::NumpressPIC => {
             unbase64(array)?
         }
         Comp::Zlib | Comp::NumpressLinearZlib | Comp::NumpressSLOFZlib | Comp::NumpressPICZlib => {
-            unzlib(&unbase64(array)?).map_err(|e| format!("zlib: {e}"))?
+            // The declared length sizes the output exactly (numpress: roughly).
+            let hint = count.map(|n| n.saturating_mul(width(&array.dtype).unwrap_or(8)));
+            unzlib(&unbase64(array)?, hint).map_err(|e| format!("zlib: {e}"))?
         }
         other => return Err(format!("unsupported binary encoding {other:?}")),
     };
@@ -157,17 +176,22 @@ pub(crate) struct ArrayError {
     pub reason: String,
 }
 
-/// Peaks from the m/z and intensity arrays, plus a note if their lengths differ
+/// Peaks from the m/z and intensity arrays (`count` is the spectrum's
+/// `defaultArrayLength`, a size hint only), plus a note if their lengths differ
 /// or one is missing (peaks are then cut to the shorter, never invented).
 pub(crate) fn peaks(
     arrays: Option<&mut BinaryArrayMap>,
+    count: Option<usize>,
 ) -> Result<(Vec<Peak>, Option<String>), ArrayError> {
     let Some(arrays) = arrays else {
         return Ok((Vec::new(), None));
     };
     let mut get = |kind: &ArrayType, label: &'static str| match arrays.get_mut(kind) {
         None => Ok(None),
-        Some(a) => decode(a).map(Some).map_err(|reason| ArrayError { array: label, reason }),
+        Some(a) => decode(a, count).map(Some).map_err(|reason| ArrayError {
+            array: label,
+            reason,
+        }),
     };
     let mz = get(&ArrayType::MZArray, "m/z")?;
     let int = get(&ArrayType::IntensityArray, "intensity")?;

@@ -17,7 +17,7 @@ pub const MAX_ARRAY_BYTES: u64 = 256 << 20;
 /// The decompressed-size limit for a gzip input of `compressed` bytes.
 pub fn gzip_limit(compressed: usize) -> u64 {
     let by_ratio = (compressed as u64).saturating_mul(GZIP_MAX_RATIO);
-    by_ratio.max(GZIP_FLOOR).min(GZIP_HARD_CAP)
+    by_ratio.clamp(GZIP_FLOOR, GZIP_HARD_CAP)
 }
 
 /// Why a bounded decompression failed.
@@ -36,7 +36,11 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
 
 /// Reads `decoder` to the end, failing as soon as more than `limit` bytes come
 /// out; memory use is at most `limit + 1` bytes plus the decoder's state.
-pub(crate) fn read_limited<R: Read>(decoder: R, limit: u64, hint: usize) -> Result<Vec<u8>, InflateError> {
+pub(crate) fn read_limited<R: Read>(
+    decoder: R,
+    limit: u64,
+    hint: usize,
+) -> Result<Vec<u8>, InflateError> {
     // Room up front lets read_to_end inflate in large steps instead of
     // probing with small reads and re-growing the buffer.
     let mut out = Vec::with_capacity(hint.min(usize::try_from(limit).unwrap_or(usize::MAX)));
@@ -56,13 +60,24 @@ pub(crate) fn read_limited<R: Read>(decoder: R, limit: u64, hint: usize) -> Resu
 /// Whole-file gzip (all members, as `bgzip` and `cat a.gz b.gz` produce).
 pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, InflateError> {
     let hint = bytes.len().saturating_mul(4);
-    read_limited(flate2::bufread::MultiGzDecoder::new(bytes), gzip_limit(bytes.len()), hint)
+    read_limited(
+        flate2::bufread::MultiGzDecoder::new(bytes),
+        gzip_limit(bytes.len()),
+        hint,
+    )
 }
 
 /// A zlib stream inside a binary array, bounded by [`MAX_ARRAY_BYTES`].
-pub(crate) fn unzlib(bytes: &[u8]) -> Result<Vec<u8>, InflateError> {
-    let hint = bytes.len().saturating_mul(4).max(4096);
-    read_limited(flate2::bufread::ZlibDecoder::new(bytes), MAX_ARRAY_BYTES, hint)
+pub(crate) fn unzlib(bytes: &[u8], hint: Option<usize>) -> Result<Vec<u8>, InflateError> {
+    // One spare byte lets read_to_end see the end without growing the buffer.
+    let hint = hint
+        .unwrap_or_else(|| bytes.len().saturating_mul(4))
+        .saturating_add(1);
+    read_limited(
+        flate2::bufread::ZlibDecoder::new(bytes),
+        MAX_ARRAY_BYTES,
+        hint,
+    )
 }
 
 /// The first up-to-`n` decompressed bytes of a gzip input, for sniffing; a

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::{Reader, XmlVersion};
 
 use super::xml::attr;
 
@@ -47,12 +47,27 @@ pub(crate) type RefGroups = HashMap<String, Vec<CvParam>>;
 
 /// One cvParam read from a start or empty tag; `None` without an accession.
 fn cv_param(e: &BytesStart<'_>) -> Option<CvParam> {
-    Some(CvParam {
-        accession: attr(e, b"accession")?,
-        name: attr(e, b"name").unwrap_or_default(),
-        value: attr(e, b"value").unwrap_or_default(),
-        unit: attr(e, b"unitAccession"),
-    })
+    // One pass over the attributes: this runs for every cvParam in the file.
+    let mut p = CvParam {
+        accession: String::new(),
+        name: String::new(),
+        value: String::new(),
+        unit: None,
+    };
+    for a in e.attributes().with_checks(false).flatten() {
+        let slot = match a.key.as_ref() {
+            b"accession" => &mut p.accession,
+            b"name" => &mut p.name,
+            b"value" => &mut p.value,
+            b"unitAccession" => p.unit.get_or_insert_with(String::new),
+            _ => continue,
+        };
+        *slot = match a.normalized_value(XmlVersion::Implicit1_0) {
+            Ok(v) => v.into_owned(),
+            Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+        };
+    }
+    (!p.accession.is_empty()).then_some(p)
 }
 
 /// The referenceable param groups declared before `<run>`. Best effort: a
@@ -93,6 +108,11 @@ pub(crate) fn ref_groups(doc: &[u8]) -> RefGroups {
 pub(crate) fn spectrum_params(xml: &[u8], groups: &RefGroups) -> Vec<(Scope, CvParam)> {
     let mut out = Vec::new();
     let mut stack: Vec<Scope> = Vec::new();
+    // The schema puts the binary arrays last, so metadata ends where they start.
+    let xml = match memchr::memmem::find(xml, b"<binaryDataArrayList") {
+        Some(end) => xml.get(..end).unwrap_or(xml),
+        None => xml,
+    };
     let mut reader = Reader::from_reader(xml);
     loop {
         let (e, empty) = match reader.read_event() {

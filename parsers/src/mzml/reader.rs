@@ -121,11 +121,14 @@ fn convert(
     let mut notes = meta::apply(&mut s, &params);
     s.ids
         .push(("mzML id".to_owned(), raw.description.id.clone()));
-    let (peaks, note) = arrays::peaks(raw.arrays.as_mut()).map_err(|e| MzmlError::BinaryArray {
-        spectrum: at.index,
-        array: e.array,
-        reason: e.reason,
-    })?;
+    let (peaks, note) =
+        arrays::peaks(raw.arrays.as_mut(), default_array_length(xml)).map_err(|e| {
+            MzmlError::BinaryArray {
+                spectrum: at.index,
+                array: e.array,
+                reason: e.reason,
+            }
+        })?;
     s.peaks = peaks;
     notes.extend(note);
     warnings.extend(notes.into_iter().map(|m| Warning {
@@ -133,4 +136,15 @@ fn convert(
         message: format!("spectrum {}: {m}", at.index),
     }));
     Ok(s)
+}
+
+/// The `defaultArrayLength` attribute of the `<spectrum>` start tag.
+fn default_array_length(xml: &[u8]) -> Option<usize> {
+    let tag = xml.get(..memchr::memchr(b'>', xml)?)?;
+    let at = memchr::memmem::find(tag, b"defaultArrayLength=\"")? + 20;
+    let v = tag.get(at..)?;
+    std::str::from_utf8(v.get(..memchr::memchr(b'"', v)?)?)
+        .ok()?
+        .parse()
+        .ok()
 }

@@ -73,7 +73,7 @@ pub(crate) fn decode(text: &[u8], enc: &Encoding) -> Result<(Vec<Peak>, Option<S
                     raw.len()
                 ));
             }
-            unzlib(&raw).map_err(|e| format!("zlib: {e}"))?
+            unzlib(&raw, None).map_err(|e| format!("zlib: {e}"))?
         }
         other => {
             return Err(format!(

@@ -67,9 +67,25 @@ pub fn sniff(bytes: &[u8]) -> Option<PeakListKind> {
     }) {
         return Some(PeakListKind::AgilentXy);
     }
-    let first_row = lines.iter().find(|l| {
-        !l.starts_with('#') && l.split([',', '\t', ' ']).next().and_then(number).is_some()
-    })?;
+    // Without a header, the text must be mostly numeric rows: a stray
+    // "1 0 obj" in some other text file must not make it a peak list.
+    let mut rows: Vec<&&str> = lines.iter().filter(|l| !l.starts_with('#')).collect();
+    let is_row = |l: &&&str| {
+        let comma: Vec<&str> = l.split(',').collect();
+        let ws: Vec<&str> = l.split_whitespace().collect();
+        [comma, ws]
+            .iter()
+            .any(|f| f.len() >= 2 && f.iter().take(2).all(|v| number(v).is_some()))
+    };
+    // One column-header line (`m/z<TAB>Intensity`) may precede the rows.
+    if rows.first().is_some_and(|l| !is_row(l)) {
+        rows.remove(0);
+    }
+    let numeric = rows.iter().filter(|l| is_row(l)).count();
+    if numeric == 0 || numeric * 5 < rows.len() * 4 {
+        return None;
+    }
+    let first_row = rows.into_iter().find(|l| is_row(l))?;
     let comma: Vec<&str> = first_row.split(',').collect();
     if comma.len() >= 2 && comma.iter().take(2).all(|f| number(f).is_some()) {
         return Some(PeakListKind::AgilentXy);

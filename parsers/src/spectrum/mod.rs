@@ -3,7 +3,9 @@
 //!
 //! Units are newtypes: an m/z is not a mass and a wavenumber is neither.
 
+pub(crate) mod scan;
 mod units;
+pub(crate) mod vocab;
 
 pub use units::{Intensity, Mz, Wavenumber};
 

@@ -78,7 +78,15 @@ pub(crate) struct Header {
 /// `sample_id`, `test_intensity` and at least one more schema column.
 pub fn sniff_csv(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    // The header is the first line that is neither blank nor a `#` comment.
+    let line = bytes
+        .split(|b| *b == b'\n')
+        .take(32)
+        .find(|l| {
+            let l = crate::text::trim_spaces(l);
+            !l.is_empty() && l != b"\r" && !l.starts_with(b"#")
+        })
+        .unwrap_or(&[]);
     let Ok(line) = std::str::from_utf8(line) else {
         return false;
     };
@@ -121,7 +129,15 @@ pub fn read_csv(bytes: &[u8]) -> Result<StripFile, StripCsvError> {
 
 /// The separator with the most occurrences in the first line.
 fn delimiter(bytes: &[u8]) -> u8 {
-    let line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    // The header is the first line that is neither blank nor a `#` comment.
+    let line = bytes
+        .split(|b| *b == b'\n')
+        .take(32)
+        .find(|l| {
+            let l = crate::text::trim_spaces(l);
+            !l.is_empty() && l != b"\r" && !l.starts_with(b"#")
+        })
+        .unwrap_or(&[]);
     let count = |d: u8| line.iter().filter(|b| **b == d).count();
     [b',', b';', b'\t']
         .into_iter()
