@@ -1,0 +1,8 @@
+//! JCAMP-DX reader.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = synthwatch_parsers::jcamp::read(data);
+});

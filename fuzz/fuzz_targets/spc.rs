@@ -1,0 +1,8 @@
+//! SPC binary reader.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = synthwatch_parsers::spc::read(data);
+});
