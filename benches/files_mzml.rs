@@ -6,9 +6,15 @@
 //! `cargo bench --bench files_mzml` (needs the `mzml` feature of
 //! synthwatch-parsers and mzdata as a dev-dependency). Skips with a message if
 //! ../shared/data is absent.
+//!
+//! `FILES_MZML_ALTERNATE=ROUNDS cargo bench --bench files_mzml` instead runs
+//! both readers on small.mzML alternately in one process (less exposed to
+//! drift on a shared machine) and prints each side's median and the ratio.
 
+use std::hint::black_box;
 use std::io::Cursor;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use synthwatch_parsers::{mzml, mzxml};
@@ -49,7 +55,47 @@ fn ours_counts(bytes: &[u8]) -> (usize, usize) {
     )
 }
 
+/// Median of `times` in milliseconds.
+fn median_ms(times: &mut [Duration]) -> f64 {
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1e3
+}
+
+/// Both readers in turn, `rounds` times each (after one warm-up each).
+fn alternate(bytes: &[u8], rounds: usize) {
+    let (mut theirs, mut ours) = (Vec::new(), Vec::new());
+    assert_eq!(mzdata_counts(bytes), (48, 305_213));
+    assert_eq!(ours_counts(bytes), (48, 305_213));
+    for round in 0..rounds {
+        // Swap the order every round so neither side always runs second.
+        for side in [round % 2, 1 - round % 2] {
+            let t = Instant::now();
+            if side == 0 {
+                assert_eq!(black_box(mzdata_counts(black_box(bytes))), (48, 305_213));
+                theirs.push(t.elapsed());
+            } else {
+                assert_eq!(black_box(ours_counts(black_box(bytes))), (48, 305_213));
+                ours.push(t.elapsed());
+            }
+        }
+    }
+    let (m, o) = (median_ms(&mut theirs), median_ms(&mut ours));
+    println!(
+        "alternating {rounds} rounds: mzdata {m:.2} ms, synthwatch {o:.2} ms, ratio {:.3}",
+        o / m
+    );
+}
+
 fn bench(c: &mut Criterion) {
+    if let Some(rounds) = std::env::var("FILES_MZML_ALTERNATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        if let Some(small) = data("mzdata-small.mzML") {
+            alternate(&small, rounds);
+        }
+        return;
+    }
     if let Some(small) = data("mzdata-small.mzML") {
         assert_eq!(mzdata_counts(&small), (48, 305_213));
         assert_eq!(ours_counts(&small), (48, 305_213));

@@ -3,25 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
-use serde_json::Value;
-
-fn parse(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synthwatch"))
-        .arg("parse")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
+use common::{json_lines, parse};
 
 #[test]
 fn fixtures_print_one_json_object_per_message_with_the_documented_keys() {

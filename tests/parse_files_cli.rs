@@ -4,25 +4,9 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use common::{json_lines, parse};
 
 use serde_json::Value;
-
-fn parse(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synthwatch"))
-        .arg("parse")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
 
 /// Small real files, one or more per format, read by content (no --format).
 const SMALL: &[&str] = &[

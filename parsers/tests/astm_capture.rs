@@ -1,7 +1,7 @@
 //! ASTM captures: the real senaite captures, the Immulite transcript as an
 //! independent checksum oracle, chunking invariance and fuzzing.
 
-use std::path::PathBuf;
+mod common;
 
 use proptest::prelude::*;
 use std::time::Duration;
@@ -12,23 +12,15 @@ use synthwatch_parsers::astm::frame::FrameError;
 use synthwatch_parsers::astm::frame::{checksum, decode_frame, encode_frame, CR, ENQ, EOT, ETX};
 use synthwatch_parsers::astm::link::{Link, LinkConfig, LinkEvent, RejectReason};
 
-/// `../shared/data` next to the workspace, or `None` (skip) unless
-/// `SYNTHWATCH_REQUIRE_SHARED=1`.
-fn shared(rel: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir.join(rel));
-    }
-    if std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("shared data missing at {}", dir.display());
-    }
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
-}
-
+/// The bytes of `../shared/data/<rel>`, or `None` (skip) when the folder is
+/// absent, unless `SYNTHWATCH_REQUIRE_SHARED=1`.
 fn read(rel: &str) -> Option<Vec<u8>> {
-    let path = shared(rel)?;
-    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    let dir = common::dir_or_skip(
+        common::shared_root(),
+        |d| format!("shared data missing at {}", d.display()),
+        |d| eprintln!("skipping: shared data not found at {}", d.display()),
+    )?;
+    Some(common::read(&dir.join(rel)))
 }
 
 /// (file, frames, records, out-of-sequence frames)

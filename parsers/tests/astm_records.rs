@@ -1,7 +1,7 @@
 //! ASTM E1394 records and their normalization, against real captures in
 //! `../shared/data/astm` (relative to the project root) and property tests.
 
-use std::path::PathBuf;
+mod common;
 
 use synthwatch_parsers::astm::records::{
     parse_transfer, OrderRecord, QueryRecord, RecordError, RecordType, ResultRecord, Transfer,
@@ -10,9 +10,7 @@ use synthwatch_parsers::lab::from_astm::{normalize_transfer, Normalized};
 use synthwatch_parsers::lab::{LabResult, ResultStatus, ResultValue};
 
 fn data(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/astm")
-        .join(name);
+    let path = common::shared_root().join("astm").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 

@@ -1,6 +1,6 @@
 //! HL7 v2 against the two NIST ELR conformance messages, plus ACK and error cases.
 
-use std::path::PathBuf;
+mod common;
 
 use synthwatch_parsers::hl7::ack::{build_ack, AckCode, AckHeader, AckReason};
 use synthwatch_parsers::hl7::segments::{Msh, Obx, Spm, ValueType};
@@ -9,9 +9,7 @@ use synthwatch_parsers::lab::from_hl7::normalize;
 use synthwatch_parsers::lab::{Comparator, ResultStatus, ResultValue};
 
 fn nist(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/hl7")
-        .join(name);
+    let path = common::shared_root().join("hl7").join(name);
     std::fs::read(&path)
         .unwrap_or_else(|e| panic!("cannot read NIST sample {}: {e}", path.display()))
 }

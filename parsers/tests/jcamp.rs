@@ -4,40 +4,21 @@
 //! The data folder is skipped with a message when absent, unless
 //! `SYNTHWATCH_REQUIRE_SHARED=1`, which makes its absence a failure.
 
+mod common;
+
+use common::err_fixture;
 use std::path::{Path, PathBuf};
 use synthwatch_parsers::jcamp::{self, JcampError};
 use synthwatch_parsers::spectrum::{Peak, Position, SpectrumFile, SpectrumKind};
 
+/// `../shared/data/jcamp`, or `None` when it is absent (see `common::shared_subdir`).
 fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/jcamp");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
+    common::shared_subdir("jcamp")
 }
 
 /// Every file under `dir` (recursively) except LICENSE/README, as (relative path, bytes).
 fn all_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(d).expect("readable data dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    walk(dir, &mut paths);
-    paths.sort();
-    paths
+    common::walk(dir)
         .into_iter()
         .filter(|p| {
             let name = p
@@ -52,14 +33,13 @@ fn all_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
                 .expect("under dir")
                 .to_string_lossy()
                 .replace('\\', "/");
-            (rel, std::fs::read(&p).expect("readable file"))
+            (rel, common::read(&p))
         })
         .collect()
 }
 
 fn read(dir: &Path, rel: &str) -> SpectrumFile {
-    let bytes = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    jcamp::read(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    jcamp::read(&common::read(&dir.join(rel))).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn points(f: &SpectrumFile) -> usize {
@@ -211,8 +191,7 @@ fn point_counts_against_the_python_peer() {
     let mut compared = 0;
     for tok in PEER.split_whitespace() {
         let (file, peer) = tok.split_once('=').expect("file=count");
-        let ours =
-            jcamp::read(&std::fs::read(dir.join(full(file))).expect("file")).map(|f| points(&f));
+        let ours = jcamp::read(&common::read(&dir.join(full(file)))).map(|f| points(&f));
         if peer == "FAIL" {
             assert!(
                 PEER_FAILS.iter().any(|(f, _)| *f == file),
@@ -379,31 +358,24 @@ fn checks_ntuples_blocks_and_metadata() {
     );
 }
 
-fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 #[test]
 fn err_fixtures() {
-    let bomb = jcamp::read(&fixture("err-jcamp-dup-bomb.jdx")).unwrap_err();
+    let bomb = jcamp::read(&err_fixture("err-jcamp-dup-bomb.jdx")).unwrap_err();
     assert!(
         matches!(bomb, JcampError::TooManyPoints { line: 5, .. }),
         "{bomb}"
     );
     assert!(bomb.to_string().contains("DUP count 399999999"), "{bomb}");
-    let huge = jcamp::read(&fixture("err-jcamp-huge-npoints.jdx")).unwrap_err();
+    let huge = jcamp::read(&err_fixture("err-jcamp-huge-npoints.jdx")).unwrap_err();
     assert!(
         matches!(huge, JcampError::TooManyPoints { line: 4, .. }),
         "{huge}"
     );
-    let not = jcamp::read(&fixture("err-jcamp-not-jcamp.jdx")).unwrap_err();
+    let not = jcamp::read(&err_fixture("err-jcamp-not-jcamp.jdx")).unwrap_err();
     assert_eq!(not, JcampError::NotJcamp { line: 1 });
-    assert!(!jcamp::sniff(&fixture("err-jcamp-not-jcamp.jdx")));
+    assert!(!jcamp::sniff(&err_fixture("err-jcamp-not-jcamp.jdx")));
 
-    let t = jcamp::read(&fixture("err-jcamp-truncated.jdx")).expect("truncated still reads");
+    let t = jcamp::read(&err_fixture("err-jcamp-truncated.jdx")).expect("truncated still reads");
     assert_eq!(
         ys(&t.spectra[0].peaks),
         [1000.0, 1001.0, 1002.0, 1003.0, 1003.0, 1003.0, 1001.0, 1000.0, 999.0]
@@ -417,7 +389,8 @@ fn err_fixtures() {
     );
     assert!(t.warnings[1].message.contains("truncated"));
 
-    let y = jcamp::read(&fixture("err-jcamp-ycheck.jdx")).expect("a failed Y-check is a warning");
+    let y =
+        jcamp::read(&err_fixture("err-jcamp-ycheck.jdx")).expect("a failed Y-check is a warning");
     assert_eq!(y.warnings.len(), 1, "{:?}", y.warnings);
     assert_eq!(y.warnings[0].position, Position::Line(13));
     assert!(y.warnings[0]

@@ -1,45 +1,17 @@
 //! MassBank record reader against all 1,022 real records (peak counts equal
 //! each record's own `PK$NUM_PEAK`) and the project's `err-massbank-*` cases.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::{err_fixture, warnings_at};
 use proptest::prelude::*;
 use synthwatch_parsers::massbank::{self, MassBankError};
 use synthwatch_parsers::spectrum::{Ionisation, Mz, Polarity, Position, SpectrumFile};
 
-/// `../shared/data`, or `None` (after saying so) when it is absent and
-/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn read_path(path: &Path) -> SpectrumFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = common::read(path);
     assert!(
         massbank::sniff(&bytes),
         "{} not sniffed as MassBank",
@@ -49,21 +21,15 @@ fn read_path(path: &Path) -> SpectrumFile {
 }
 
 fn read_shared(rel: &str) -> Option<SpectrumFile> {
-    Some(read_path(&shared()?.join(rel)))
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    Some(read_path(&common::shared_data()?.join(rel)))
 }
 
 #[test]
 fn all_1022_records_match_their_own_num_peak() {
-    let Some(root) = shared() else { return };
-    let mut files = Vec::new();
-    walk(&root.join("massbank"), &mut files);
+    let Some(root) = common::shared_data() else {
+        return;
+    };
+    let files = common::walk(&root.join("massbank"));
     assert_eq!(files.len(), 1022, "MassBank record files");
     for path in &files {
         let name = path.display();
@@ -120,14 +86,9 @@ fn fentanyl_record_fields() {
     assert!(annotation.ends_with("339.2338 C20[13]C2H29N2O+ 1 339.2337 0.29"));
 }
 
-fn warnings_at(file: &SpectrumFile, needle: &str) -> Vec<Position> {
-    let hits = file.warnings.iter().filter(|w| w.message.contains(needle));
-    hits.map(|w| w.position).collect()
-}
-
 #[test]
 fn err_two_records_count_mismatch_and_truncation() {
-    let file = massbank::read(&fixture("err-massbank-two-records.txt")).expect("reads");
+    let file = massbank::read(&err_fixture("err-massbank-two-records.txt")).expect("reads");
     let titles: Vec<_> = file.spectra.iter().map(|s| s.title.as_deref()).collect();
     assert_eq!(titles, [Some("First"), Some("Second")]);
     assert_eq!(file.spectra[0].peaks.len(), 2);
@@ -145,7 +106,7 @@ fn err_two_records_count_mismatch_and_truncation() {
 
 #[test]
 fn err_bad_peak_row_names_the_line() {
-    let err = massbank::read(&fixture("err-massbank-bad-peak.txt")).expect_err("bad row");
+    let err = massbank::read(&err_fixture("err-massbank-bad-peak.txt")).expect_err("bad row");
     assert!(
         matches!(err, MassBankError::Syntax { line: 6, .. }),
         "{err}"
@@ -155,7 +116,7 @@ fn err_bad_peak_row_names_the_line() {
 
 #[test]
 fn err_huge_num_peak_is_bounded() {
-    let file = massbank::read(&fixture("err-massbank-huge-num-peak.txt")).expect("reads");
+    let file = massbank::read(&err_fixture("err-massbank-huge-num-peak.txt")).expect("reads");
     let s = &file.spectra[0];
     assert_eq!(s.peaks.len(), 2);
     assert!(

@@ -1,80 +1,23 @@
 //! MGF reader against every real MGF file, the matchms and pyteomics peers'
 //! counts, and the project's own `fixtures/err/err-mgf-*` edge cases.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::{err_fixture, warnings_at};
 use proptest::prelude::*;
 use synthwatch_parsers::mgf::{self, MgfError};
 use synthwatch_parsers::spectrum::{Mz, Polarity, Position, SpectrumFile};
 
-/// `../shared/data`, or `None` (after saying so) when it is absent and
-/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn read_path(path: &Path) -> SpectrumFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = common::read(path);
     assert!(mgf::sniff(&bytes), "{} not sniffed as MGF", path.display());
     mgf::read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn read_shared(rel: &str) -> Option<SpectrumFile> {
-    Some(read_path(&shared()?.join(rel)))
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `(spectra, peaks)` or the peer's error, from `tests/data/matchms_counts.json`
-/// (written by `benches/peers/matchms_counts.py` with indent=1, sorted keys).
-fn peer_counts(file: &str, peer: &str) -> Option<Result<(usize, usize), String>> {
-    let json = include_str!("data/matchms_counts.json");
-    let start = json.find(&format!("\"{file}\": {{"))?;
-    let body = json.get(start..)?;
-    let section = body.get(body.find(&format!("\"{peer}\": {{"))?..)?;
-    let section = section.get(..section.find('}')?)?;
-    let field = |name: &str| {
-        let at = section.find(&format!("\"{name}\": "))? + name.len() + 4;
-        let rest = section.get(at..)?;
-        Some(rest.get(..rest.find(['\n', ','])?)?.trim().to_owned())
-    };
-    if let Some(error) = field("error") {
-        return Some(Err(error));
-    }
-    Some(Ok((
-        field("spectra")?.parse().ok()?,
-        field("peaks")?.parse().ok()?,
-    )))
+    Some(read_path(&common::shared_data()?.join(rel)))
 }
 
 /// Files where the test deliberately differs from a peer, and why.
@@ -95,9 +38,10 @@ const PEERS_DISAGREE: &[(&str, &str, &str)] = &[
 
 #[test]
 fn every_shared_mgf_file_reads_cleanly_and_matches_peers() {
-    let Some(root) = shared() else { return };
-    let mut files = Vec::new();
-    walk(&root.join("mgf"), &mut files);
+    let Some(root) = common::shared_data() else {
+        return;
+    };
+    let files = common::walk(&root.join("mgf"));
     assert!(
         files.len() >= 6,
         "expected the MGF files, found {}",
@@ -120,7 +64,7 @@ fn every_shared_mgf_file_reads_cleanly_and_matches_peers() {
             file.spectra.iter().map(|s| s.peaks.len()).sum(),
         );
         for peer in ["matchms", "pyteomics"] {
-            let theirs = peer_counts(&rel, peer)
+            let theirs = common::matchms_counts(&rel, peer)
                 .unwrap_or_else(|| panic!("{rel}: no {peer} entry; rerun the peer script"));
             match PEERS_DISAGREE
                 .iter()
@@ -215,14 +159,9 @@ fn gnps_fields() {
     );
 }
 
-fn warnings_at(file: &SpectrumFile, needle: &str) -> Vec<Position> {
-    let hits = file.warnings.iter().filter(|w| w.message.contains(needle));
-    hits.map(|w| w.position).collect()
-}
-
 #[test]
 fn err_missing_end_ions_keeps_both_blocks() {
-    let file = mgf::read(&fixture("err-mgf-missing-end.mgf")).expect("reads");
+    let file = mgf::read(&err_fixture("err-mgf-missing-end.mgf")).expect("reads");
     let titles: Vec<_> = file.spectra.iter().map(|s| s.title.as_deref()).collect();
     assert_eq!(titles, [Some("first"), Some("second")]);
     assert_eq!(warnings_at(&file, "before `END IONS`"), [Position::Line(5)]);
@@ -231,21 +170,21 @@ fn err_missing_end_ions_keeps_both_blocks() {
 
 #[test]
 fn err_bad_peak_names_the_line() {
-    let err = mgf::read(&fixture("err-mgf-bad-peak.mgf")).expect_err("bad peak");
+    let err = mgf::read(&err_fixture("err-mgf-bad-peak.mgf")).expect_err("bad peak");
     assert!(matches!(err, MgfError::Syntax { line: 5, .. }), "{err}");
     assert!(err.to_string().contains("intensity"), "{err}");
 }
 
 #[test]
 fn err_peaks_outside_a_block() {
-    let err = mgf::read(&fixture("err-mgf-peaks-outside-block.mgf")).expect_err("stray peaks");
+    let err = mgf::read(&err_fixture("err-mgf-peaks-outside-block.mgf")).expect_err("stray peaks");
     assert!(matches!(err, MgfError::Syntax { line: 6, .. }), "{err}");
     assert!(err.to_string().contains("BEGIN IONS"), "{err}");
 }
 
 #[test]
 fn err_stray_end_and_lone_mz() {
-    let file = mgf::read(&fixture("err-mgf-stray-end.mgf")).expect("reads");
+    let file = mgf::read(&err_fixture("err-mgf-stray-end.mgf")).expect("reads");
     assert_eq!(file.spectra.len(), 1);
     assert_eq!(file.spectra[0].peaks[1].intensity, 0.0);
     assert_eq!(

@@ -1,80 +1,23 @@
 //! MSP reader against every real MSP file, the matchms peer's counts, and the
 //! project's own `fixtures/err/err-msp-*` edge cases.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::err_fixture;
 use proptest::prelude::*;
 use synthwatch_parsers::msp::{self, MspError};
 use synthwatch_parsers::spectrum::{Ionisation, Mz, Polarity, Position, SpectrumFile};
 
-/// `../shared/data`, or `None` (after saying so) when it is absent and
-/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 fn read_path(path: &Path) -> SpectrumFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = common::read(path);
     assert!(msp::sniff(&bytes), "{} not sniffed as MSP", path.display());
     msp::read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn read_shared(rel: &str) -> Option<SpectrumFile> {
-    Some(read_path(&shared()?.join(rel)))
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `(spectra, peaks)` or the peer's error, from `tests/data/matchms_counts.json`
-/// (written by `benches/peers/matchms_counts.py` with indent=1, sorted keys).
-fn peer_counts(file: &str, peer: &str) -> Option<Result<(usize, usize), String>> {
-    let json = include_str!("data/matchms_counts.json");
-    let start = json.find(&format!("\"{file}\": {{"))?;
-    let body = json.get(start..)?;
-    let section = body.get(body.find(&format!("\"{peer}\": {{"))?..)?;
-    let section = section.get(..section.find('}')?)?;
-    let field = |name: &str| {
-        let at = section.find(&format!("\"{name}\": "))? + name.len() + 4;
-        let rest = section.get(at..)?;
-        Some(rest.get(..rest.find(['\n', ','])?)?.trim().to_owned())
-    };
-    if let Some(error) = field("error") {
-        return Some(Err(error));
-    }
-    Some(Ok((
-        field("spectra")?.parse().ok()?,
-        field("peaks")?.parse().ok()?,
-    )))
+    Some(read_path(&common::shared_data()?.join(rel)))
 }
 
 /// Files where the test deliberately differs from matchms, and why.
@@ -83,9 +26,10 @@ const MATCHMS_DISAGREES: &[(&str, &str)] = &[];
 
 #[test]
 fn every_shared_msp_file_reads_cleanly() {
-    let Some(root) = shared() else { return };
-    let mut files = Vec::new();
-    walk(&root.join("msp"), &mut files);
+    let Some(root) = common::shared_data() else {
+        return;
+    };
+    let files = common::walk(&root.join("msp"));
     assert!(
         files.len() >= 109 + 11,
         "expected all MSP files, found {}",
@@ -112,9 +56,10 @@ fn every_shared_msp_file_reads_cleanly() {
 
 #[test]
 fn counts_equal_matchms() {
-    let Some(root) = shared() else { return };
-    let mut files = Vec::new();
-    walk(&root.join("msp"), &mut files);
+    let Some(root) = common::shared_data() else {
+        return;
+    };
+    let files = common::walk(&root.join("msp"));
     for path in &files {
         let rel = path
             .strip_prefix(&root)
@@ -126,7 +71,7 @@ fn counts_equal_matchms() {
             file.spectra.len(),
             file.spectra.iter().map(|s| s.peaks.len()).sum(),
         );
-        let peer = peer_counts(&rel, "matchms").unwrap_or_else(|| {
+        let peer = common::matchms_counts(&rel, "matchms").unwrap_or_else(|| {
             panic!("{rel}: missing from matchms_counts.json; rerun the peer script")
         });
         match MATCHMS_DISAGREES.iter().find(|(f, _)| *f == rel) {
@@ -270,7 +215,7 @@ fn line_of(file: &SpectrumFile, needle: &str) -> Vec<Position> {
 
 #[test]
 fn err_bad_peak_names_the_line() {
-    let err = msp::read(&fixture("err-msp-bad-peak.msp")).expect_err("bad peak");
+    let err = msp::read(&err_fixture("err-msp-bad-peak.msp")).expect_err("bad peak");
     let MspError::Syntax { line, .. } = &err else {
         panic!("{err:?}")
     };
@@ -280,7 +225,7 @@ fn err_bad_peak_names_the_line() {
 
 #[test]
 fn err_huge_num_peaks_is_bounded_and_reported() {
-    let file = msp::read(&fixture("err-msp-huge-num-peaks.msp")).expect("reads");
+    let file = msp::read(&err_fixture("err-msp-huge-num-peaks.msp")).expect("reads");
     let [s] = file.spectra.as_slice() else {
         panic!("one spectrum")
     };
@@ -298,7 +243,7 @@ fn err_huge_num_peaks_is_bounded_and_reported() {
 
 #[test]
 fn err_truncated_file_warns_with_line() {
-    let file = msp::read(&fixture("err-msp-truncated.msp")).expect("reads");
+    let file = msp::read(&err_fixture("err-msp-truncated.msp")).expect("reads");
     assert_eq!(file.spectra.len(), 2);
     assert_eq!(file.spectra[1].peaks.len(), 3);
     assert_eq!(line_of(&file, "truncated"), [Position::Line(12)]);
@@ -306,7 +251,7 @@ fn err_truncated_file_warns_with_line() {
 
 #[test]
 fn err_extra_peaks_stay_in_their_record() {
-    let file = msp::read(&fixture("err-msp-extra-peaks.msp")).expect("reads");
+    let file = msp::read(&err_fixture("err-msp-extra-peaks.msp")).expect("reads");
     let titles: Vec<_> = file.spectra.iter().map(|s| s.title.as_deref()).collect();
     assert_eq!(titles, [Some("Too many"), Some("Next")]);
     assert_eq!(file.spectra[0].peaks.len(), 5);
@@ -318,7 +263,7 @@ fn err_extra_peaks_stay_in_their_record() {
 
 #[test]
 fn err_missing_num_peaks_and_name() {
-    let file = msp::read(&fixture("err-msp-no-num-peaks.msp")).expect("reads");
+    let file = msp::read(&err_fixture("err-msp-no-num-peaks.msp")).expect("reads");
     let counts: Vec<_> = file.spectra.iter().map(|s| s.peaks.len()).collect();
     assert_eq!(counts, [0, 2, 1]);
     assert_eq!(

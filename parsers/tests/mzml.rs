@@ -3,70 +3,29 @@
 //! (`benches/peers/pyteomics_counts.py` → `tests/data/pyteomics_counts.json`).
 #![cfg(feature = "mzml")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::err_fixture;
 use proptest::prelude::*;
 use synthwatch_parsers::mzml::{self, MzmlError};
 use synthwatch_parsers::spectrum::{Polarity, SpectrumFile};
 
-/// The shared data folder, or `None` (with a message) when it is absent and
-/// `SYNTHWATCH_REQUIRE_SHARED=1` is not set.
+/// `../shared/data/mzml`, or `None` when it is absent (see `common::shared_subdir`).
 fn shared() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mzml");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert_ne!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref(),
-        Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
+    common::shared_subdir("mzml")
 }
 
 fn read_file(path: &Path) -> SpectrumFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    mzml::read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    mzml::read(&common::read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// pyteomics' figures for one file, pulled from the committed JSON without a
-/// JSON dependency: (spectra, peaks, first three m/z).
-fn expected(json: &str, file: &str) -> Option<(usize, usize, Vec<f64>)> {
-    let block = json.get(json.find(&format!("\"{file}\": {{"))?..)?;
-    let block = block.get(..block.find('}')?)?;
-    let number = |key: &str| -> Option<usize> {
-        let at = block.find(&format!("\"{key}\": "))? + key.len() + 4;
-        let rest = block.get(at..)?;
-        rest.get(..rest.find(|c: char| !c.is_ascii_digit())?)?
-            .parse()
-            .ok()
-    };
-    let first = block.get(block.find("\"first_mz\": [")? + 13..)?;
-    let first = first.get(..first.find(']')?)?;
-    let mzs = first
-        .split(',')
-        .filter_map(|v| v.trim().parse().ok())
-        .collect();
-    Some((number("spectra")?, number("peaks")?, mzs))
-}
-
-const PYTEOMICS: &str = include_str!("data/pyteomics_counts.json");
 
 #[test]
 fn every_file_matches_pyteomics() {
     let Some(dir) = shared() else { return };
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("read shared/data/mzml") {
-        let path = entry.expect("dir entry").path();
+    for path in common::list(&dir) {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -79,7 +38,11 @@ fn every_file_matches_pyteomics() {
         // Every file pyteomics 5.0.1 could read is in the JSON; none failed,
         // so there is no disagreement to explain (numpress only appears in a
         // chromatogram, which neither reader turns into spectra).
-        let (spectra, peaks, first) = expected(PYTEOMICS, &name)
+        let common::PyteomicsCounts {
+            spectra,
+            peaks,
+            first_mz: first,
+        } = common::pyteomics_counts(&name)
             .unwrap_or_else(|| panic!("{name}: not in pyteomics_counts.json"));
         let ours: usize = file.spectra.iter().map(|s| s.peaks.len()).sum();
         assert_eq!(
@@ -231,7 +194,7 @@ fn sniff_without_file_name() {
     ));
     assert!(!mzml::sniff(b"<?xml version=\"1.0\"?>\n<mzXML>"));
     assert!(
-        mzml::sniff(&fixture("err-mzml-gzip-bomb.mzML.gz")),
+        mzml::sniff(&err_fixture("err-mzml-gzip-bomb.mzML.gz")),
         "gzip is peeked into"
     );
     let Some(dir) = shared() else { return };
@@ -240,14 +203,14 @@ fn sniff_without_file_name() {
         "mzdata-small.mzML.gz",
         "pymzml-mini_numpress.chrom.mzML",
     ] {
-        let bytes = std::fs::read(dir.join(name)).expect("read");
+        let bytes = common::read(&dir.join(name));
         assert!(mzml::sniff(&bytes), "{name}");
     }
 }
 
 #[test]
 fn truncated_fixture_is_a_truncation_error() {
-    let err = mzml::read(&fixture("err-mzml-truncated.mzML")).expect_err("truncated");
+    let err = mzml::read(&err_fixture("err-mzml-truncated.mzML")).expect_err("truncated");
     assert!(
         matches!(err, MzmlError::Truncated { spectrum: 1, .. }),
         "{err}"
@@ -256,7 +219,7 @@ fn truncated_fixture_is_a_truncation_error() {
 
 #[test]
 fn gzip_bomb_is_refused_within_the_limit() {
-    let bytes = fixture("err-mzml-gzip-bomb.mzML.gz");
+    let bytes = err_fixture("err-mzml-gzip-bomb.mzML.gz");
     assert!(bytes.len() < 200_000, "keep the committed bomb small");
     let err = mzml::read(&bytes).expect_err("bomb");
     assert_eq!(
@@ -285,7 +248,7 @@ proptest! {
 
     #[test]
     fn damaged_mzml_never_panics(cut in 0usize..2707, flip in 0usize..2707, byte in any::<u8>()) {
-        let mut doc = fixture("err-mzml-truncated.mzML");
+        let mut doc = err_fixture("err-mzml-truncated.mzML");
         if let Some(b) = doc.get_mut(flip) { *b = byte; }
         doc.truncate(cut.max(1));
         let _ = mzml::read(&doc);

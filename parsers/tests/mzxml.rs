@@ -2,32 +2,18 @@
 //! pyteomics, see tests/mzml.rs) and the project's error fixtures.
 #![cfg(feature = "mzml")]
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::err_fixture;
 use proptest::prelude::*;
 use synthwatch_parsers::mzxml::{self, MzxmlError};
 use synthwatch_parsers::spectrum::Polarity;
 
+/// `../shared/data/mzml`, or `None` when it is absent (see `common::shared_subdir`).
 fn shared() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mzml");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert_ne!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref(),
-        Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    eprintln!("skipping: shared data not found at {}", dir.display());
-    None
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::shared_subdir("mzml")
 }
 
 /// pyteomics 5.0.1 figures from tests/data/pyteomics_counts.json:
@@ -61,7 +47,7 @@ fn every_file_matches_pyteomics() {
             json.contains(&format!("\"peaks\": {peaks},")),
             "{name}: {peaks} not in the JSON"
         );
-        let bytes = std::fs::read(dir.join(name)).expect("read");
+        let bytes = common::read(&dir.join(name));
         assert!(mzxml::sniff(&bytes), "{name}: sniff");
         let file = mzxml::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(file.spectra.len(), spectra, "{name}: spectra");
@@ -82,15 +68,13 @@ fn every_file_matches_pyteomics() {
 #[test]
 fn scan_fields() {
     let Some(dir) = shared() else { return };
-    let file = mzxml::read(&std::fs::read(dir.join("pyteomics-test.mzXML")).expect("read"))
-        .expect("parse");
+    let file = mzxml::read(&common::read(&dir.join("pyteomics-test.mzXML"))).expect("parse");
     let s = &file.spectra[0];
     assert_eq!(s.ms_level, Some(1));
     assert_eq!(s.polarity, Some(Polarity::Positive));
     assert_eq!(s.retention_time_s, Some(353.43));
     assert_eq!(s.header_value("num"), Some("19"));
-    let file = mzxml::read(&std::fs::read(dir.join("matchms-testdata.mzXML")).expect("read"))
-        .expect("parse");
+    let file = mzxml::read(&common::read(&dir.join("matchms-testdata.mzXML"))).expect("parse");
     let ms2 = file
         .spectra
         .iter()
@@ -176,7 +160,7 @@ fn base64(bytes: &[u8]) -> String {
 
 #[test]
 fn bad_base64_fixture_names_the_scan() {
-    let err = mzxml::read(&fixture("err-mzxml-bad-base64.mzXML")).expect_err("bad base64");
+    let err = mzxml::read(&err_fixture("err-mzxml-bad-base64.mzXML")).expect_err("bad base64");
     match &err {
         MzxmlError::Peaks { scan, reason, .. } => {
             assert_eq!(scan, "2");
@@ -188,7 +172,7 @@ fn bad_base64_fixture_names_the_scan() {
 
 #[test]
 fn truncated_and_foreign_input() {
-    let doc = fixture("err-mzxml-bad-base64.mzXML");
+    let doc = err_fixture("err-mzxml-bad-base64.mzXML");
     let cut = doc
         .windows(9)
         .position(|w| w == b"<scan num")
@@ -216,7 +200,7 @@ proptest! {
 
     #[test]
     fn damaged_mzxml_never_panics(cut in 0usize..618, flip in 0usize..618, byte in any::<u8>()) {
-        let mut doc = fixture("err-mzxml-bad-base64.mzXML");
+        let mut doc = err_fixture("err-mzxml-bad-base64.mzXML");
         if let Some(b) = doc.get_mut(flip) { *b = byte; }
         doc.truncate(cut);
         let _ = mzxml::read(&doc);

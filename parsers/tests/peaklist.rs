@@ -2,8 +2,11 @@
 //! values, every NIST DART-MS file in `shared/data/dart-ms` against an
 //! independent line count, broken fixtures, and arbitrary bytes.
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::err_fixture;
 use proptest::prelude::*;
 use synthwatch_parsers::peaklist::{self, PeakListError, PeakListKind};
 use synthwatch_parsers::spectrum::{Ionisation, Mz, Polarity, Position, SpectrumKind};
@@ -11,27 +14,21 @@ use synthwatch_parsers::spectrum::{Ionisation, Mz, Polarity, Position, SpectrumK
 /// `shared/data` beside the checkout; `None` (after saying so) when absent,
 /// unless `SYNTHWATCH_REQUIRE_SHARED=1` makes that a failure.
 fn shared_data() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} does not exist",
-        dir.display()
-    );
-    eprintln!(
-        "skipping: {} is absent (set SYNTHWATCH_REQUIRE_SHARED=1 to fail instead)",
-        dir.display()
-    );
-    None
-}
-
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(rel);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::dir_or_skip(
+        common::shared_root(),
+        |d| {
+            format!(
+                "SYNTHWATCH_REQUIRE_SHARED=1 but {} does not exist",
+                d.display()
+            )
+        },
+        |d| {
+            eprintln!(
+                "skipping: {} is absent (set SYNTHWATCH_REQUIRE_SHARED=1 to fail instead)",
+                d.display()
+            )
+        },
+    )
 }
 
 fn pairs(file: &synthwatch_parsers::spectrum::SpectrumFile, i: usize) -> Vec<(f64, f64)> {
@@ -44,7 +41,7 @@ fn pairs(file: &synthwatch_parsers::spectrum::SpectrumFile, i: usize) -> Vec<(f6
 
 #[test]
 fn agilent_masshunter_point_csv() {
-    let bytes = fixture("peaklist/agilent-masshunter.csv");
+    let bytes = common::read_fixture("peaklist/agilent-masshunter.csv");
     assert_eq!(
         peaklist::sniff(&bytes),
         Some(PeakListKind::AgilentMassHunter)
@@ -80,7 +77,7 @@ fn agilent_masshunter_point_csv() {
 
 #[test]
 fn agilent_two_column_product_ion() {
-    let bytes = fixture("peaklist/agilent-xy.csv");
+    let bytes = common::read_fixture("peaklist/agilent-xy.csv");
     assert_eq!(peaklist::sniff(&bytes), Some(PeakListKind::AgilentXy));
     let file = peaklist::read(&bytes).expect("parse");
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
@@ -109,7 +106,7 @@ fn bare_comma_pairs_are_the_two_column_variant() {
 
 #[test]
 fn thermo_spectrum_list() {
-    let bytes = fixture("peaklist/thermo-spectrum-list.txt");
+    let bytes = common::read_fixture("peaklist/thermo-spectrum-list.txt");
     assert_eq!(
         peaklist::sniff(&bytes),
         Some(PeakListKind::ThermoSpectrumList)
@@ -152,7 +149,7 @@ fn thermo_two_blocks_and_point_count_mismatch() {
 
 #[test]
 fn quirks_become_warnings_with_line_numbers() {
-    let file = peaklist::read(&fixture("peaklist/agilent-quirks.csv")).expect("parse");
+    let file = peaklist::read(&common::read_fixture("peaklist/agilent-quirks.csv")).expect("parse");
     assert_eq!(pairs(&file, 0), [(59.01385, 1200.5), (146.96123, 455.0)]);
     assert_eq!(file.spectra[0].polarity, Some(Polarity::Negative));
     let lines: Vec<Position> = file.warnings.iter().map(|w| w.position).collect();
@@ -173,7 +170,8 @@ fn quirks_become_warnings_with_line_numbers() {
 
 #[test]
 fn dart_voltage_only_from_content() {
-    let file = peaklist::read(&fixture("peaklist/dart-voltage-header.txt")).expect("parse");
+    let file =
+        peaklist::read(&common::read_fixture("peaklist/dart-voltage-header.txt")).expect("parse");
     let s = &file.spectra[0];
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
     assert_eq!(pairs(&file, 0), [(91.054, 1500.25), (188.143, 9800.0)]);
@@ -201,16 +199,11 @@ fn numeric_lines(text: &str) -> usize {
 #[test]
 fn every_dart_ms_file() {
     let Some(data) = shared_data() else { return };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data.join("dart-ms"))
-        .expect("dart-ms dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
+    let files = common::files_in(&data.join("dart-ms"));
     let mut spectra_read = 0;
     for path in files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(&path).expect("read");
+        let bytes = common::read(&path);
         // The folder also holds a macOS `.DS_Store` (binary): it must be
         // refused clearly, not read as a spectrum.
         if path.file_name().is_some_and(|n| n == ".DS_Store") {
@@ -258,7 +251,7 @@ fn every_dart_ms_file() {
 
 #[test]
 fn err_fixtures_give_clear_errors() {
-    let read = |n: &str| peaklist::read(&fixture(&format!("err/{n}"))).expect_err(n);
+    let read = |n: &str| peaklist::read(&err_fixture(n)).expect_err(n);
     let e = read("err-peaklist-unknown-layout.csv");
     assert_eq!(e, PeakListError::UnknownLayout { line: 1 });
     assert!(e

@@ -3,8 +3,11 @@
 //! fixtures in `fixtures/err`, synthetic old-format and big-endian files, and
 //! arbitrary bytes.
 
+mod common;
+
 use std::path::PathBuf;
 
+use common::err_fixture;
 use proptest::prelude::*;
 use synthwatch_parsers::spc::{self, SpcError};
 use synthwatch_parsers::spectrum::{Spectrum, SpectrumKind};
@@ -12,27 +15,21 @@ use synthwatch_parsers::spectrum::{Spectrum, SpectrumKind};
 /// `shared/data` beside the checkout; `None` (after saying so) when absent,
 /// unless `SYNTHWATCH_REQUIRE_SHARED=1` makes that a failure.
 fn shared_data() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} does not exist",
-        dir.display()
-    );
-    eprintln!(
-        "skipping: {} is absent (set SYNTHWATCH_REQUIRE_SHARED=1 to fail instead)",
-        dir.display()
-    );
-    None
-}
-
-fn err_fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/err")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::dir_or_skip(
+        common::shared_root(),
+        |d| {
+            format!(
+                "SYNTHWATCH_REQUIRE_SHARED=1 but {} does not exist",
+                d.display()
+            )
+        },
+        |d| {
+            eprintln!(
+                "skipping: {} is absent (set SYNTHWATCH_REQUIRE_SHARED=1 to fail instead)",
+                d.display()
+            )
+        },
+    )
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -86,8 +83,7 @@ fn every_spc_with_expected_text_matches() {
     let Some(data) = shared_data() else { return };
     let dir = data.join("spc");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("spc dir") {
-        let path = entry.expect("dir entry").path();
+    for path in common::list(&dir) {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -98,7 +94,7 @@ fn every_spc_with_expected_text_matches() {
         if !path.is_file() || !txt.is_file() {
             continue;
         }
-        let bytes = std::fs::read(&path).expect("read spc");
+        let bytes = common::read(&path);
         assert!(spc::sniff(&bytes), "{name}: not sniffed as SPC");
         let file = spc::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         let expected = expected_columns(&std::fs::read_to_string(&txt).expect("read txt"));
@@ -151,8 +147,7 @@ fn every_spc_with_expected_text_matches() {
 #[test]
 fn txyxys_x_values_are_floats_matching_the_header_range() {
     let Some(data) = shared_data() else { return };
-    let ms =
-        spc::read(&std::fs::read(data.join("spc/ms.spc")).expect("ms.spc")).expect("parse ms.spc");
+    let ms = spc::read(&common::read(&data.join("spc/ms.spc"))).expect("parse ms.spc");
     let s = &ms.spectra[0];
     assert_eq!(s.kind, Some(SpectrumKind::Mass));
     assert_eq!(
@@ -166,8 +161,7 @@ fn txyxys_x_values_are_floats_matching_the_header_range() {
         "header FLAST is 413"
     );
     assert!(s.peaks.iter().all(|p| p.x.fract() == 0.0), "nominal masses");
-    let multi = spc::read(&std::fs::read(data.join("spc/m_xyxy.spc")).expect("m_xyxy"))
-        .expect("parse m_xyxy");
+    let multi = spc::read(&common::read(&data.join("spc/m_xyxy.spc"))).expect("parse m_xyxy");
     assert_eq!(multi.spectra.len(), 512);
     let first = &multi.spectra[0].peaks;
     assert!(close(first[0].x, 43.900001525878906) && close(first[7].x, 25.850000381469727));
@@ -176,7 +170,7 @@ fn txyxys_x_values_are_floats_matching_the_header_range() {
 #[test]
 fn header_fields_kinds_and_log() {
     let Some(data) = shared_data() else { return };
-    let read = |n: &str| spc::read(&std::fs::read(data.join("spc").join(n)).expect(n)).expect(n);
+    let read = |n: &str| spc::read(&common::read(&data.join("spc").join(n))).expect(n);
     let ftir = read("Ft-ir.spc");
     let s = &ftir.spectra[0];
     assert_eq!(s.kind, Some(SpectrumKind::IrTransmittance));

@@ -1,29 +1,25 @@
 //! Strip-reader CSV exports and strip photos.
 #![cfg(feature = "strips")]
 
-use std::path::PathBuf;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::err_fixture;
 use synthwatch_parsers::strips::{self, PhotoOptions, StripLayout};
 
 /// `../shared/data/strips/open-reader-lfa`, or `None` (with a printed reason)
 /// when absent and not required.
 fn lfa_dir() -> Option<PathBuf> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/strips/open-reader-lfa");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("SYNTHWATCH_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing",
-        dir.display()
-    );
-    println!("skipping: {} not found", dir.display());
-    None
+    common::dir_or_skip(
+        common::shared_root().join("strips/open-reader-lfa"),
+        |d| format!("SYNTHWATCH_REQUIRE_SHARED=1 but {} is missing", d.display()),
+        |d| println!("skipping: {} not found", d.display()),
+    )
 }
 
-fn test_zone(path: &PathBuf) -> strips::StripPhoto {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+fn test_zone(path: &Path) -> strips::StripPhoto {
+    let bytes = common::read(path);
     let opts = PhotoOptions {
         layout: StripLayout::TestZoneOnly,
     };
@@ -268,7 +264,7 @@ fn sniffing() {
     assert!(strips::sniff_photo(&png(&RgbImage::new(2, 2))));
     assert!(strips::sniff_photo(&[0xFF, 0xD8, 0xFF, 0xE0]));
     assert!(!strips::sniff_photo(b"sample_id,test_intensity"));
-    let csv = std::fs::read(fixture("strips/strip-reader-export.csv")).expect("fixture");
+    let csv = common::read_fixture("strips/strip-reader-export.csv");
     assert!(
         strips::sniff_csv(&csv),
         "leading `#` comment lines are skipped, as read_csv skips them"
@@ -303,15 +299,9 @@ proptest! {
 
 // ------------------------------------------------------------------- CSV --
 
-fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures")
-        .join(rel)
-}
-
 #[test]
 fn csv_export_with_variant_headers() {
-    let bytes = std::fs::read(fixture("strips/strip-reader-export.csv")).expect("fixture");
+    let bytes = common::read_fixture("strips/strip-reader-export.csv");
     let file = strips::read_csv(&bytes).expect("parse");
     for w in &file.warnings {
         println!("warning: {w:?}");
@@ -356,7 +346,7 @@ fn csv_export_with_variant_headers() {
 
 #[test]
 fn csv_missing_columns_are_named() {
-    let bytes = std::fs::read(fixture("err/err-strips-missing-columns.csv")).expect("fixture");
+    let bytes = err_fixture("err-strips-missing-columns.csv");
     let err = strips::read_csv(&bytes).expect_err("missing");
     println!("{err}");
     assert_eq!(
@@ -369,7 +359,7 @@ fn csv_missing_columns_are_named() {
 
 #[test]
 fn csv_bad_cell_names_row_and_column() {
-    let bytes = std::fs::read(fixture("err/err-strips-bad-cell.csv")).expect("fixture");
+    let bytes = err_fixture("err-strips-bad-cell.csv");
     let err = strips::read_csv(&bytes).expect_err("bad cell");
     println!("{err}");
     assert!(

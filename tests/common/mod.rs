@@ -55,3 +55,21 @@ pub fn all_formats() -> Vec<synthwatch::decode::Format> {
     );
     formats
 }
+
+/// Run `synthwatch parse ARGS…` from the repository root.
+pub fn parse(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_synthwatch"))
+        .arg("parse")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard output as one JSON value per line (panics naming a bad line).
+pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}

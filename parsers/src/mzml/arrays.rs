@@ -11,7 +11,7 @@ use mzdata::spectrum::bindata::{
     ByteArrayView, DataArray,
 };
 
-use super::inflate::{unzlib, MAX_ARRAY_BYTES};
+use super::inflate::{Inflater, MAX_ARRAY_BYTES};
 use crate::spectrum::Peak;
 
 /// Standard alphabet; padding optional because some writers drop it.
@@ -39,31 +39,30 @@ pub(crate) fn base64(text: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// An array's values: little-endian bytes of a numeric type, or (numpress)
-/// already numbers.
-enum Decoded {
-    Raw(Vec<u8>, Dtype),
+/// An array's values: little-endian bytes of a numeric type (borrowed from a
+/// reused scratch buffer), or (numpress) already numbers.
+enum Decoded<'a> {
+    Raw(&'a [u8], Dtype),
     Values(Vec<f64>),
 }
 
 /// Iterates the values of a [`Decoded`] without another buffer.
 enum Values<'a> {
-    F64(std::slice::ChunksExact<'a, u8>),
-    F32(std::slice::ChunksExact<'a, u8>),
-    I64(std::slice::ChunksExact<'a, u8>),
-    I32(std::slice::ChunksExact<'a, u8>),
+    F64(std::slice::Iter<'a, [u8; 8]>),
+    F32(std::slice::Iter<'a, [u8; 4]>),
+    I64(std::slice::Iter<'a, [u8; 8]>),
+    I32(std::slice::Iter<'a, [u8; 4]>),
     Done(std::iter::Copied<std::slice::Iter<'a, f64>>),
 }
 
 impl Iterator for Values<'_> {
     type Item = f64;
     fn next(&mut self) -> Option<f64> {
-        // chunks_exact guarantees the width, so the conversions cannot fail.
         Some(match self {
-            Values::F64(c) => f64::from_le_bytes(c.next()?.try_into().unwrap_or_default()),
-            Values::F32(c) => f32::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
-            Values::I64(c) => i64::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
-            Values::I32(c) => i32::from_le_bytes(c.next()?.try_into().unwrap_or_default()) as f64,
+            Values::F64(c) => f64::from_le_bytes(*c.next()?),
+            Values::F32(c) => f32::from_le_bytes(*c.next()?) as f64,
+            Values::I64(c) => i64::from_le_bytes(*c.next()?) as f64,
+            Values::I32(c) => i32::from_le_bytes(*c.next()?) as f64,
             Values::Done(v) => v.next()?,
         })
     }
@@ -71,7 +70,8 @@ impl Iterator for Values<'_> {
     // Exact, so collecting the peaks allocates once.
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = match self {
-            Values::F64(c) | Values::F32(c) | Values::I64(c) | Values::I32(c) => c.len(),
+            Values::F64(c) | Values::I64(c) => c.len(),
+            Values::F32(c) | Values::I32(c) => c.len(),
             Values::Done(v) => v.len(),
         };
         (n, Some(n))
@@ -91,7 +91,7 @@ fn width(dtype: &Dtype) -> Result<usize, String> {
     }
 }
 
-impl Decoded {
+impl Decoded<'_> {
     fn len(&self) -> usize {
         match self {
             Decoded::Raw(raw, dtype) => raw.len() / width(dtype).unwrap_or(8),
@@ -101,10 +101,10 @@ impl Decoded {
 
     fn values(&self) -> Values<'_> {
         match self {
-            Decoded::Raw(raw, Dtype::Float64) => Values::F64(raw.chunks_exact(8)),
-            Decoded::Raw(raw, Dtype::Int64) => Values::I64(raw.chunks_exact(8)),
-            Decoded::Raw(raw, Dtype::Float32) => Values::F32(raw.chunks_exact(4)),
-            Decoded::Raw(raw, _) => Values::I32(raw.chunks_exact(4)),
+            Decoded::Raw(raw, Dtype::Float64) => Values::F64(raw.as_chunks::<8>().0.iter()),
+            Decoded::Raw(raw, Dtype::Int64) => Values::I64(raw.as_chunks::<8>().0.iter()),
+            Decoded::Raw(raw, Dtype::Float32) => Values::F32(raw.as_chunks::<4>().0.iter()),
+            Decoded::Raw(raw, _) => Values::I32(raw.as_chunks::<4>().0.iter()),
             Decoded::Values(v) => Values::Done(v.iter().copied()),
         }
     }
@@ -133,20 +133,37 @@ fn numpress(name: &ArrayType, dtype: Dtype, comp: Comp, raw: &[u8]) -> Result<Ve
         .map_err(|e| format!("numpress: {e}"))
 }
 
-/// One array's values.
-fn decode(array: &mut DataArray, count: Option<usize>) -> Result<Decoded, String> {
-    let raw = match array.compression {
-        Comp::Decoded => std::mem::take(&mut array.data),
+/// Buffers reused from array to array and spectrum to spectrum, so that
+/// decoding a file allocates (and faults in) its working memory once.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    inflater: Inflater,
+    mz: Vec<u8>,
+    intensity: Vec<u8>,
+}
+
+/// One array's values; decoded bytes land in `buf`.
+fn decode<'b>(
+    array: &mut DataArray,
+    count: Option<usize>,
+    inflater: &mut Inflater,
+    buf: &'b mut Vec<u8>,
+) -> Result<Decoded<'b>, String> {
+    match array.compression {
+        Comp::Decoded => *buf = std::mem::take(&mut array.data),
         Comp::NoCompression | Comp::NumpressLinear | Comp::NumpressSLOF | Comp::NumpressPIC => {
-            unbase64(array)?
+            *buf = unbase64(array)?
         }
         Comp::Zlib | Comp::NumpressLinearZlib | Comp::NumpressSLOFZlib | Comp::NumpressPICZlib => {
             // The declared length sizes the output exactly (numpress: roughly).
             let hint = count.map(|n| n.saturating_mul(width(&array.dtype).unwrap_or(8)));
-            unzlib(&unbase64(array)?, hint).map_err(|e| format!("zlib: {e}"))?
+            inflater
+                .unzlib_into(&unbase64(array)?, hint, buf)
+                .map_err(|e| format!("zlib: {e}"))?
         }
         other => return Err(format!("unsupported binary encoding {other:?}")),
     };
+    let raw = buf.as_slice();
     if raw.len() as u64 > MAX_ARRAY_BYTES {
         return Err(format!("decoded array exceeds {MAX_ARRAY_BYTES} bytes"));
     }
@@ -156,7 +173,7 @@ fn decode(array: &mut DataArray, count: Option<usize>) -> Result<Decoded, String
         Comp::NumpressPIC | Comp::NumpressPICZlib => Comp::NumpressPIC,
         _ => {
             let w = width(&array.dtype)?;
-            if raw.len() % w != 0 {
+            if !raw.len().is_multiple_of(w) {
                 return Err(format!(
                     "{} decoded bytes is not a multiple of the {w}-byte value size",
                     raw.len()
@@ -165,7 +182,7 @@ fn decode(array: &mut DataArray, count: Option<usize>) -> Result<Decoded, String
             return Ok(Decoded::Raw(raw, array.dtype));
         }
     };
-    numpress(&array.name, array.dtype, plain, &raw).map(Decoded::Values)
+    numpress(&array.name, array.dtype, plain, raw).map(Decoded::Values)
 }
 
 /// Which array failed, and why.
@@ -176,25 +193,79 @@ pub(crate) struct ArrayError {
     pub reason: String,
 }
 
+/// Peaks from two little-endian arrays of `A`- and `B`-byte values, in one
+/// pass (cut to the shorter).
+fn zip_le<const A: usize, const B: usize>(
+    mz: &[u8],
+    intensity: &[u8],
+    x: impl Fn([u8; A]) -> f64,
+    y: impl Fn([u8; B]) -> f64,
+) -> Vec<Peak> {
+    let (mz, _) = mz.as_chunks::<A>();
+    let (intensity, _) = intensity.as_chunks::<B>();
+    let mut out = Vec::with_capacity(mz.len().min(intensity.len()));
+    out.extend(mz.iter().zip(intensity).map(|(m, i)| Peak {
+        x: x(*m),
+        intensity: y(*i),
+    }));
+    out
+}
+
+/// Peaks from both arrays' values.
+fn pair(mz: &Decoded<'_>, intensity: &Decoded<'_>) -> Vec<Peak> {
+    let f64le = f64::from_le_bytes;
+    let f32le = |b| f32::from_le_bytes(b) as f64;
+    match (mz, intensity) {
+        (Decoded::Raw(m, Dtype::Float64), Decoded::Raw(i, Dtype::Float64)) => {
+            zip_le(m, i, f64le, f64le)
+        }
+        (Decoded::Raw(m, Dtype::Float64), Decoded::Raw(i, Dtype::Float32)) => {
+            zip_le(m, i, f64le, f32le)
+        }
+        (Decoded::Raw(m, Dtype::Float32), Decoded::Raw(i, Dtype::Float32)) => {
+            zip_le(m, i, f32le, f32le)
+        }
+        (Decoded::Raw(m, Dtype::Float32), Decoded::Raw(i, Dtype::Float64)) => {
+            zip_le(m, i, f32le, f64le)
+        }
+        _ => mz
+            .values()
+            .zip(intensity.values())
+            .map(|(x, intensity)| Peak { x, intensity })
+            .collect(),
+    }
+}
+
 /// Peaks from the m/z and intensity arrays (`count` is the spectrum's
 /// `defaultArrayLength`, a size hint only), plus a note if their lengths differ
 /// or one is missing (peaks are then cut to the shorter, never invented).
 pub(crate) fn peaks(
     arrays: Option<&mut BinaryArrayMap>,
     count: Option<usize>,
+    scratch: &mut Scratch,
 ) -> Result<(Vec<Peak>, Option<String>), ArrayError> {
     let Some(arrays) = arrays else {
         return Ok((Vec::new(), None));
     };
-    let mut get = |kind: &ArrayType, label: &'static str| match arrays.get_mut(kind) {
-        None => Ok(None),
-        Some(a) => decode(a, count).map(Some).map_err(|reason| ArrayError {
+    let Scratch {
+        inflater,
+        mz: mz_buf,
+        intensity: int_buf,
+    } = scratch;
+    let fail = |label: &'static str| {
+        move |reason| ArrayError {
             array: label,
             reason,
-        }),
+        }
     };
-    let mz = get(&ArrayType::MZArray, "m/z")?;
-    let int = get(&ArrayType::IntensityArray, "intensity")?;
+    let mz = match arrays.get_mut(&ArrayType::MZArray) {
+        None => None,
+        Some(a) => Some(decode(a, count, inflater, mz_buf).map_err(fail("m/z"))?),
+    };
+    let int = match arrays.get_mut(&ArrayType::IntensityArray) {
+        None => None,
+        Some(a) => Some(decode(a, count, inflater, int_buf).map_err(fail("intensity"))?),
+    };
     let note = match (&mz, &int) {
         (Some(m), Some(i)) if m.len() != i.len() => Some(format!(
             "m/z array has {} values but intensity array has {}; kept {} peaks",
@@ -210,12 +281,8 @@ pub(crate) fn peaks(
         }
         _ => None,
     };
-    let peaks = match (mz, int) {
-        (Some(m), Some(i)) => m
-            .values()
-            .zip(i.values())
-            .map(|(x, intensity)| Peak { x, intensity })
-            .collect(),
+    let peaks = match (&mz, &int) {
+        (Some(m), Some(i)) => pair(m, i),
         _ => Vec::new(),
     };
     Ok((peaks, note))

@@ -69,15 +69,86 @@ pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, InflateError> {
 
 /// A zlib stream inside a binary array, bounded by [`MAX_ARRAY_BYTES`].
 pub(crate) fn unzlib(bytes: &[u8], hint: Option<usize>) -> Result<Vec<u8>, InflateError> {
-    // One spare byte lets read_to_end see the end without growing the buffer.
-    let hint = hint
-        .unwrap_or_else(|| bytes.len().saturating_mul(4))
-        .saturating_add(1);
-    read_limited(
-        flate2::bufread::ZlibDecoder::new(bytes),
-        MAX_ARRAY_BYTES,
-        hint,
-    )
+    let mut out = Vec::new();
+    Inflater::default().unzlib_into(bytes, hint, &mut out)?;
+    Ok(out)
+}
+
+/// Smallest step by which [`Inflater::unzlib_into`] grows its output.
+const GROW_MIN: usize = 32 << 10;
+
+/// A reusable zlib inflater (flate2 over zlib-rs, as mzdata uses): one
+/// decompressor state for every array of a file, writing straight into a
+/// caller-owned buffer that is reused from array to array.
+#[derive(Default)]
+pub(crate) struct Inflater {
+    state: Option<flate2::Decompress>,
+}
+
+impl Inflater {
+    /// Inflates the zlib stream `bytes` into `out` (cleared first), bounded
+    /// by [`MAX_ARRAY_BYTES`]. `hint` is the expected output size; the buffer
+    /// grows past it only if the data need more. Like a streaming reader, a
+    /// stream cut short yields what came out before the cut.
+    pub(crate) fn unzlib_into(
+        &mut self,
+        bytes: &[u8],
+        hint: Option<usize>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InflateError> {
+        use flate2::{FlushDecompress, Status};
+        let limit = usize::try_from(MAX_ARRAY_BYTES).unwrap_or(usize::MAX);
+        let too_large = InflateError::TooLarge {
+            limit: MAX_ARRAY_BYTES,
+        };
+        out.clear();
+        let z = match &mut self.state {
+            Some(z) => {
+                z.reset(true);
+                z
+            }
+            none => none.insert(flate2::Decompress::new(true)),
+        };
+        // One spare byte lets the stream end be seen without growing.
+        let first = hint
+            .unwrap_or_else(|| bytes.len().saturating_mul(4))
+            .saturating_add(1)
+            .min(limit.saturating_add(1));
+        if out.capacity() < first {
+            // A fresh buffer: growing the old one would copy stale bytes.
+            *out = Vec::with_capacity(first);
+        }
+        let mut read = 0usize;
+        loop {
+            let input = bytes.get(read..).unwrap_or_default();
+            let (in0, out0) = (z.total_in(), out.len());
+            let status = z
+                .decompress_vec(input, out, FlushDecompress::Finish)
+                .map_err(|e| InflateError::Corrupt {
+                    offset: out.len(),
+                    reason: e.to_string(),
+                })?;
+            read = read.saturating_add(usize::try_from(z.total_in() - in0).unwrap_or(usize::MAX));
+            if out.len() > limit {
+                return Err(too_large);
+            }
+            if status == Status::StreamEnd {
+                return Ok(());
+            }
+            if out.len() < out.capacity() {
+                if z.total_in() == in0 && out.len() == out0 {
+                    // Input exhausted before the stream's end: keep what came out.
+                    return Ok(());
+                }
+                continue;
+            }
+            let room = limit.saturating_add(1).saturating_sub(out.len());
+            if room == 0 {
+                return Err(too_large);
+            }
+            out.reserve_exact(out.len().max(GROW_MIN).min(room));
+        }
+    }
 }
 
 /// The first up-to-`n` decompressed bytes of a gzip input, for sniffing; a

@@ -10,7 +10,7 @@ const UO_MINUTE: &str = "UO:0000031";
 const UO_MILLISECOND: &str = "UO:0000028";
 
 /// Fills `s` from the spectrum's cvParams; returns notes on oddities.
-pub(crate) fn apply(s: &mut Spectrum, params: &[(Scope, CvParam)]) -> Vec<String> {
+pub(crate) fn apply(s: &mut Spectrum, params: Vec<(Scope, CvParam)>) -> Vec<String> {
     let mut notes = Vec::new();
     s.kind = Some(SpectrumKind::Mass);
     let first = |scope: Scope, acc: &str| {
@@ -72,14 +72,10 @@ pub(crate) fn apply(s: &mut Spectrum, params: &[(Scope, CvParam)]) -> Vec<String
     // Valueless terms (polarity, activation type) carry their meaning in the
     // accession; the written name is kept as the value for readability.
     s.header = params
-        .iter()
+        .into_iter()
         .map(|(_, p)| {
-            let v = if p.value.is_empty() {
-                &p.name
-            } else {
-                &p.value
-            };
-            (p.accession.clone(), v.clone())
+            let v = if p.value.is_empty() { p.name } else { p.value };
+            (p.accession, v)
         })
         .collect();
     notes

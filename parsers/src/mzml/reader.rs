@@ -14,9 +14,10 @@ use mzdata::io::mzml::{MzMLParserError, MzMLParserState, MzMLReaderType};
 use mzdata::io::DetailLevel;
 use mzdata::spectrum::MultiLayerSpectrum;
 
+use super::arrays::{self, Scratch};
 use super::error::MzmlError;
+use super::meta;
 use super::params::{ref_groups, spectrum_params, RefGroups};
-use super::{arrays, meta};
 use crate::spectrum::{Position, Spectrum, SpectrumFile, Warning};
 
 type Reader<'a> = MzMLReaderType<Cursor<&'a [u8]>>;
@@ -80,6 +81,7 @@ fn drive(
             reason: "the header before the spectrum list is not well-formed mzML".to_owned(),
         });
     }
+    let mut scratch = Scratch::default();
     // Any state past the spectrum list (chromatograms, EOF) means no more spectra.
     while reader.state < MzMLParserState::SpectrumListDone {
         let mut raw = MultiLayerSpectrum::default();
@@ -100,7 +102,7 @@ fn drive(
         }
         let end = position(&mut reader);
         let xml = doc.get(at.start..end).unwrap_or_default();
-        let spectrum = convert(&mut raw, xml, groups, at, &mut out.warnings)?;
+        let spectrum = convert(&mut raw, xml, groups, at, &mut out.warnings, &mut scratch)?;
         out.spectra.push(spectrum);
         at.index += 1;
         at.start = end;
@@ -115,19 +117,20 @@ fn convert(
     groups: &RefGroups,
     at: &Progress,
     warnings: &mut Vec<Warning>,
+    scratch: &mut Scratch,
 ) -> Result<Spectrum, MzmlError> {
     let mut s = Spectrum::default();
     let params = spectrum_params(xml, groups);
-    let mut notes = meta::apply(&mut s, &params);
-    s.ids
-        .push(("mzML id".to_owned(), raw.description.id.clone()));
-    let (peaks, note) =
-        arrays::peaks(raw.arrays.as_mut(), default_array_length(xml)).map_err(|e| {
-            MzmlError::BinaryArray {
-                spectrum: at.index,
-                array: e.array,
-                reason: e.reason,
-            }
+    let mut notes = meta::apply(&mut s, params);
+    s.ids.push((
+        "mzML id".to_owned(),
+        std::mem::take(&mut raw.description.id),
+    ));
+    let (peaks, note) = arrays::peaks(raw.arrays.as_mut(), default_array_length(xml), scratch)
+        .map_err(|e| MzmlError::BinaryArray {
+            spectrum: at.index,
+            array: e.array,
+            reason: e.reason,
         })?;
     s.peaks = peaks;
     notes.extend(note);

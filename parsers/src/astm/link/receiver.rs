@@ -364,6 +364,11 @@ fn append(open: &mut Open, c: &Collect, frame: &Frame<'_>) -> usize {
     let start = open.t.text.len();
     open.t.text.extend_from_slice(frame.text);
     let text = start..open.t.text.len();
+    // An ETX frame ends a record. Some instruments omit the CR before ETX;
+    // without one the next frame's record would run into this one.
+    if frame.last && !matches!(frame.text.last(), Some(b'\r' | b'\n')) {
+        open.t.text.push(b'\r');
+    }
     open.t.frames.push(FrameInfo {
         number: frame.number,
         last: frame.last,
