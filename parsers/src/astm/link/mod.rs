@@ -155,9 +155,18 @@ impl Link {
     /// Feed bytes received from the line, in any chunking.
     pub fn on_bytes(&mut self, now: Duration, bytes: &[u8]) {
         self.check_timers(now);
-        for &b in bytes {
-            self.on_byte(now, b);
-            self.offset += 1;
+        let mut rest = bytes;
+        while let Some((&b, tail)) = rest.split_first() {
+            // Frame text is most of the traffic: take it in one slice.
+            let run = self.frame_text_run(now, rest);
+            let (consumed, next) = if run > 0 {
+                (run, rest.get(run..).unwrap_or_default())
+            } else {
+                self.on_byte(now, b);
+                (1, tail)
+            };
+            self.offset += consumed as u64;
+            rest = next;
         }
         self.pump(now);
     }

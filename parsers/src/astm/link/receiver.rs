@@ -96,6 +96,42 @@ impl Link {
         }
     }
 
+    /// Bulk path of [`Self::collect_byte`]: while a frame's text is being read
+    /// (no ETX/ETB yet), take every byte up to the next control byte at once.
+    /// Returns how many bytes were taken (0: use the byte-by-byte rules).
+    pub(super) fn frame_text_run(&mut self, now: Duration, bytes: &[u8]) -> usize {
+        let Some(c) = &mut self.rx.collect else {
+            return 0;
+        };
+        if c.term.is_some() {
+            return 0;
+        }
+        // Stop short of the length limit so the byte that crosses it is refused
+        // by the byte-by-byte rule.
+        let room = self
+            .cfg
+            .max_text_len
+            .saturating_add(2)
+            .saturating_sub(c.buf.len());
+        let window = bytes.get(..room.min(bytes.len())).unwrap_or_default();
+        let run = window
+            .iter()
+            .position(|&b| matches!(b, STX | ENQ | EOT | ETX | ETB))
+            .unwrap_or(window.len());
+        let Some(text) = window.get(..run).filter(|t| !t.is_empty()) else {
+            return 0;
+        };
+        c.buf.extend_from_slice(text);
+        if let Some(open) = &mut self.rx.open {
+            open.t.raw.extend_from_slice(text);
+        }
+        // A long frame on a slow line is still progress, not silence.
+        self.state = State::Receiving {
+            deadline: now.saturating_add(self.cfg.receive_timeout),
+        };
+        run
+    }
+
     /// Feed `b` to the frame being read; `false` when `b` is not part of one.
     fn collect_byte(&mut self, now: Duration, b: u8) -> bool {
         let Some(c) = &mut self.rx.collect else {
