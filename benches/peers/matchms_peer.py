@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time matchms on the same bytes as `benches/files_text.rs` and print MB/s.
+"""Time matchms on the same bytes as `benches/files/text.rs` and print MB/s.
 
     python3 benches/peers/matchms_peer.py [--rust-msp MBPS] [--rust-mgf MBPS] [--runs N]
 

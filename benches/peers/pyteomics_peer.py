@@ -5,7 +5,7 @@ decoded) and prints the median against a Rust figure given on the command line.
     python3 benches/peers/pyteomics_peer.py [--mzml-ms RUST_MS] [--mzxml-us RUST_US] [--runs N]
 
 The Rust figures are the criterion medians of `mzml/small.mzML/synthwatch`
-(ms) and `mzxml/test.mzXML/synthwatch` (µs) from `cargo bench --bench files_mzml`.
+(ms) and `mzxml/test.mzXML/synthwatch` (µs) from `cargo bench --bench files -- mzml`.
 Needs: pip install pyteomics lxml numpy
 """
 import argparse

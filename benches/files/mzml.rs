@@ -3,11 +3,11 @@
 //! on the same in-memory bytes, plus `mzxml::read`. Both sides assert the
 //! 48 spectra / 305,213 peaks of `small.mzML`, so neither can cheat.
 //!
-//! `cargo bench --bench files_mzml` (needs the `mzml` feature of
+//! `cargo bench --bench files -- mzml` (needs the `mzml` feature of
 //! synthwatch-parsers and mzdata as a dev-dependency). Skips with a message if
 //! ../shared/data is absent.
 //!
-//! `FILES_MZML_ALTERNATE=ROUNDS cargo bench --bench files_mzml` instead runs
+//! `FILES_MZML_ALTERNATE=ROUNDS cargo bench --bench files -- mzml` instead runs
 //! both readers on small.mzML alternately in one process (less exposed to
 //! drift on a shared machine) and prints each side's median and the ratio.
 
@@ -16,7 +16,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use synthwatch_parsers::{mzml, mzxml};
 
 fn data(name: &str) -> Option<Vec<u8>> {
@@ -86,7 +86,7 @@ fn alternate(bytes: &[u8], rounds: usize) {
     );
 }
 
-fn bench(c: &mut Criterion) {
+pub fn bench(c: &mut Criterion) {
     if let Some(rounds) = std::env::var("FILES_MZML_ALTERNATE")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -126,6 +126,3 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);

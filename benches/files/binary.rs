@@ -3,10 +3,10 @@
 //! DART-MS text in `../shared/data/dart-ms` plus the hand-made Agilent and
 //! Thermo fixtures (each file a separate `read`, as the pipeline does).
 //!
-//! Run: `cargo bench --bench files_binary`. The measured loops assert the
+//! Run: `cargo bench --bench files -- files_binary`. The measured loops assert the
 //! spectrum and point totals, so a faster-but-wrong reader cannot pass.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -34,7 +34,7 @@ fn read_dir(dir: &Path, keep: impl Fn(&[u8]) -> bool) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn bench(c: &mut Criterion) {
+pub fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let data = root.join("../shared/data");
     let spc_files = read_dir(&data.join("spc"), synthwatch_parsers::spc::sniff);
@@ -90,6 +90,3 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);

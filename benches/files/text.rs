@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use synthwatch_parsers::{massbank, mgf, msp};
 
 const MSP_REPEAT: usize = 20;
@@ -68,7 +68,7 @@ fn counts(file: &synthwatch_parsers::spectrum::SpectrumFile) -> (usize, usize) {
     (file.spectra.len(), peaks)
 }
 
-fn text_spectra(c: &mut Criterion) {
+pub fn text_spectra(c: &mut Criterion) {
     if !shared().is_dir() {
         eprintln!("skipping: shared data not found at {}", shared().display());
         return;
@@ -115,6 +115,3 @@ fn text_spectra(c: &mut Criterion) {
     });
     group.finish();
 }
-
-criterion_group!(benches, text_spectra);
-criterion_main!(benches);

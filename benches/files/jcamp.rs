@@ -1,11 +1,11 @@
 //! JCAMP-DX reader throughput over every file in `../shared/data/jcamp`
 //! (each file a separate `read`, as the pipeline does). The bar is 100 MB/s.
 //!
-//! Run: `cargo bench --bench files_jcamp`. Asserts, inside the measured
+//! Run: `cargo bench --bench files -- jcamp`. Asserts, inside the measured
 //! loop, that all 134 JCAMP-DX files decode to 312 spectra and 1,070,349
 //! points, so a faster-but-wrong reader cannot pass.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +26,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn bench(c: &mut Criterion) {
+pub fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/jcamp");
     let mut paths = Vec::new();
     files(&root, &mut paths);
@@ -69,6 +69,3 @@ fn bench(c: &mut Criterion) {
     );
     group.finish();
 }
-
-criterion_group!(benches, bench);
-criterion_main!(benches);
