@@ -13,7 +13,7 @@ mod fields;
 pub use error::MassBankError;
 
 use crate::spectrum::scan::{excerpt, next_column, number, peak_capacity, text, trim, Lines};
-use crate::spectrum::{Peak, Position, Spectrum, SpectrumFile, SpectrumKind, Warning};
+use crate::spectrum::{Peak, Spectrum, SpectrumFile, SpectrumKind};
 
 /// A record being read.
 struct Record {
@@ -155,10 +155,7 @@ fn finish(r: Record, end: usize, at_eof: bool, out: &mut SpectrumFile) {
 }
 
 fn warn(out: &mut SpectrumFile, line: usize, message: String) {
-    out.warnings.push(Warning {
-        position: Position::Line(line),
-        message,
-    });
+    out.warn_line(line, message);
 }
 
 /// How many leading bytes [`sniff`] looks at.

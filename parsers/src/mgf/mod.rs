@@ -16,7 +16,7 @@ mod params;
 pub use error::MgfError;
 
 use crate::spectrum::scan::{excerpt, next_column, starts_like_peak, text, trim, Lines};
-use crate::spectrum::{Peak, Position, Spectrum, SpectrumFile, SpectrumKind, Warning};
+use crate::spectrum::{Peak, Spectrum, SpectrumFile, SpectrumKind};
 use params::ChargeSource;
 
 /// A `BEGIN IONS` block being read.
@@ -184,10 +184,7 @@ fn finish(block: Block, globals: &Globals, out: &mut SpectrumFile) {
 }
 
 fn warn(out: &mut SpectrumFile, line: usize, message: String) {
-    out.warnings.push(Warning {
-        position: Position::Line(line),
-        message,
-    });
+    out.warn_line(line, message);
 }
 
 /// How many leading bytes [`sniff`] looks at.

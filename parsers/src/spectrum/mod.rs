@@ -138,6 +138,16 @@ pub struct SpectrumFile {
     pub warnings: Vec<Warning>,
 }
 
+impl SpectrumFile {
+    /// Record a recoverable oddity at a 1-based line.
+    pub(crate) fn warn_line(&mut self, line: usize, message: String) {
+        self.warnings.push(Warning {
+            position: Position::Line(line),
+            message,
+        });
+    }
+}
+
 impl Spectrum {
     /// The first header value whose key equals `key` ignoring ASCII case.
     pub fn header_value(&self, key: &str) -> Option<&str> {

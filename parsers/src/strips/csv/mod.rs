@@ -78,15 +78,7 @@ pub(crate) struct Header {
 /// `sample_id`, `test_intensity` and at least one more schema column.
 pub fn sniff_csv(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // The header is the first line that is neither blank nor a `#` comment.
-    let line = bytes
-        .split(|b| *b == b'\n')
-        .take(32)
-        .find(|l| {
-            let l = crate::text::trim_spaces(l);
-            !l.is_empty() && l != b"\r" && !l.starts_with(b"#")
-        })
-        .unwrap_or(&[]);
+    let line = header_line(bytes);
     let Ok(line) = std::str::from_utf8(line) else {
         return false;
     };
@@ -127,17 +119,21 @@ pub fn read_csv(bytes: &[u8]) -> Result<StripFile, StripCsvError> {
     Ok(StripFile { readings, warnings })
 }
 
-/// The separator with the most occurrences in the first line.
-fn delimiter(bytes: &[u8]) -> u8 {
-    // The header is the first line that is neither blank nor a `#` comment.
-    let line = bytes
+/// The header: the first line that is neither blank nor a `#` comment.
+fn header_line(bytes: &[u8]) -> &[u8] {
+    bytes
         .split(|b| *b == b'\n')
         .take(32)
         .find(|l| {
             let l = crate::text::trim_spaces(l);
             !l.is_empty() && l != b"\r" && !l.starts_with(b"#")
         })
-        .unwrap_or(&[]);
+        .unwrap_or(&[])
+}
+
+/// The separator with the most occurrences in the header line.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let line = header_line(bytes);
     let count = |d: u8| line.iter().filter(|b| **b == d).count();
     [b',', b';', b'\t']
         .into_iter()
