@@ -78,6 +78,19 @@ fn read_plain(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
     if !has_root(doc, ROOT_WINDOW) {
         return Err(MzmlError::NotMzml);
     }
+    // mzML is UTF-8 XML, and mzdata panics on invalid UTF-8 in a cvParam:
+    // refuse it here with its position instead of relying on catch_unwind.
+    if let Err(e) = std::str::from_utf8(doc) {
+        return Err(MzmlError::Malformed {
+            spectrum: memmem::find_iter(
+                doc.get(..e.valid_up_to()).unwrap_or_default(),
+                b"<spectrum ",
+            )
+            .count(),
+            offset: e.valid_up_to(),
+            reason: "invalid UTF-8 (mzML documents are UTF-8 XML)".into(),
+        });
+    }
     let mut file = reader::read_document(doc)?;
     let declared = declared_count(doc);
     if file.spectra.is_empty() {
