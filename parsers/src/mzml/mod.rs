@@ -24,6 +24,7 @@ pub(crate) mod inflate;
 mod meta;
 mod params;
 mod reader;
+pub use reader::panic_is_caught;
 pub(crate) mod xml;
 
 pub use error::MzmlError;

@@ -25,6 +25,18 @@ type Reader<'a> = MzMLReaderType<Cursor<&'a [u8]>>;
 /// mzdata's XML read buffer; larger than its 10 kB default to cut refills.
 const BUFFER: usize = 1 << 16;
 
+thread_local! {
+    /// Set while mzdata runs under `catch_unwind` on this thread.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread is inside the mzML reader's `catch_unwind` guard:
+/// a panic hook can stay quiet then, since the panic becomes an
+/// [`MzmlError::ReaderPanic`] rather than a crash.
+pub fn panic_is_caught() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
 /// Where the drive got to, kept outside `catch_unwind` so a panic can say where.
 #[derive(Default)]
 struct Progress {
@@ -39,7 +51,9 @@ pub(crate) fn read_document(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
     let groups = ref_groups(doc);
     let mut out = SpectrumFile::default();
     let mut at = Progress::default();
+    GUARDED.with(|g| g.set(true));
     let drive = catch_unwind(AssertUnwindSafe(|| drive(doc, &groups, &mut out, &mut at)));
+    GUARDED.with(|g| g.set(false));
     let result = match drive {
         Ok(r) => r,
         Err(_) => Err(MzmlError::ReaderPanic {
