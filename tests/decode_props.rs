@@ -24,7 +24,8 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         for format in common::all_formats() {
             let d = decode(&bytes, format);
-            prop_assert!(!d.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
+            let checked = common::check_decode_invariants(&bytes, format, &d);
+            prop_assert!(checked.is_ok(), "{:?}", checked);
         }
     }
 
@@ -42,7 +43,8 @@ proptest! {
         bytes.truncate(cut.index(bytes.len() + 1));
         for format in common::all_formats() {
             let d = decode(&bytes, format);
-            prop_assert!(!d.is_empty() || !d.errors.is_empty() || !d.notes.is_empty());
+            let checked = common::check_decode_invariants(&bytes, format, &d);
+            prop_assert!(checked.is_ok(), "{:?}", checked);
         }
     }
 }

@@ -154,16 +154,25 @@ fn subtree(node: &PatientNode) -> Vec<usize> {
     out
 }
 
-/// Link frames whose text overlaps any of the given records.
+/// Link frames whose text overlaps any of the given records. Frames are in
+/// text order, so each record finds its first frame by binary search:
+/// O(records · log frames), not frames × records, for long transfers.
 fn frames_touching(message: &Message<'_>, group: &[usize], frames: &[Range<usize>]) -> usize {
     let records = message.records();
-    frames
+    let mut touched = vec![false; frames.len()];
+    for span in group
         .iter()
-        .filter(|f| {
-            group.iter().filter_map(|&i| records.get(i)).any(|r| {
-                let span = r.span();
-                span.start < f.end && f.start < span.end.max(span.start + 1)
-            })
-        })
-        .count()
+        .filter_map(|&i| records.get(i))
+        .map(|r| r.span())
+    {
+        let end = span.end.max(span.start + 1);
+        let first = frames.partition_point(|f| f.end <= span.start);
+        let hits = frames.get(first..).unwrap_or_default();
+        for (k, _) in hits.iter().enumerate().take_while(|(_, f)| f.start < end) {
+            if let Some(t) = touched.get_mut(first + k) {
+                *t = true;
+            }
+        }
+    }
+    touched.into_iter().filter(|&t| t).count()
 }

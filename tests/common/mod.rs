@@ -73,3 +73,35 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
 }
+
+/// What every decode must satisfy, whatever the bytes: it either read the
+/// input as some format, or says in exactly one error that it could not
+/// (empty input, unrecognised content); and nothing it read is reported
+/// empty-handed (no messages, spectra or strips, no error, no explanation).
+pub fn check_decode_invariants(
+    bytes: &[u8],
+    format: synthwatch::decode::Format,
+    d: &synthwatch::decode::DecodedInput,
+) -> Result<(), String> {
+    use synthwatch::decode::{DecodeError, Format};
+    let unread = matches!(
+        d.errors.as_slice(),
+        [DecodeError::Empty] | [DecodeError::Unrecognised]
+    );
+    if d.format.is_none() != unread {
+        return Err(format!(
+            "format {:?} with errors {:?} ({format:?})",
+            d.format, d.errors
+        ));
+    }
+    if bytes.is_empty() != matches!(d.errors.as_slice(), [DecodeError::Empty]) {
+        return Err(format!("empty input not reported as such: {:?}", d.errors));
+    }
+    if format != Format::Auto && !bytes.is_empty() && d.format.is_none() {
+        return Err(format!("forced {format:?} was not applied"));
+    }
+    if d.is_empty() && d.errors.is_empty() && d.notes.is_empty() {
+        return Err("nothing read and nothing said".into());
+    }
+    Ok(())
+}

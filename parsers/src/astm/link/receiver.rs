@@ -125,10 +125,7 @@ impl Link {
         if let Some(open) = &mut self.rx.open {
             open.t.raw.extend_from_slice(text);
         }
-        // A long frame on a slow line is still progress, not silence.
-        self.state = State::Receiving {
-            deadline: now.saturating_add(self.cfg.receive_timeout),
-        };
+        self.state = receiving_until(now, &self.cfg);
         run
     }
 
@@ -150,10 +147,7 @@ impl Link {
             return false;
         }
         c.buf.push(b);
-        // A long frame on a slow line is still progress, not silence.
-        self.state = State::Receiving {
-            deadline: now.saturating_add(self.cfg.receive_timeout),
-        };
+        self.state = receiving_until(now, &self.cfg);
         match c.term {
             None if matches!(b, ETX | ETB) => c.term = Some(c.buf.len() - 1),
             None if c.buf.len() > self.cfg.max_text_len.saturating_add(2) => {
@@ -250,16 +244,12 @@ impl Link {
             expected: 1,
             prev: None,
         });
-        self.state = State::Receiving {
-            deadline: now.saturating_add(self.cfg.receive_timeout),
-        };
+        self.state = receiving_until(now, &self.cfg);
     }
 
     /// A frame is in (through its checksum): check it and reply.
     fn complete_frame(&mut self, now: Duration, c: Collect) {
-        self.state = State::Receiving {
-            deadline: now.saturating_add(self.cfg.receive_timeout),
-        };
+        self.state = receiving_until(now, &self.cfg);
         self.rx.trailer = TrailerWatch::AfterChecksum(None);
         let frame = match decode_frame(&c.buf, self.cfg.max_text_len) {
             Ok(d) => d.frame,
@@ -421,4 +411,12 @@ fn append(open: &mut Open, c: &Collect, frame: &Frame<'_>) -> usize {
     });
     open.expected = (frame.number + 1) % 8;
     open.t.frames.len() - 1
+}
+
+/// The Receiving state with a fresh receive timer. Every byte of a frame
+/// re-arms it: a long frame on a slow line is still progress, not silence.
+fn receiving_until(now: Duration, cfg: &super::LinkConfig) -> State {
+    State::Receiving {
+        deadline: now.saturating_add(cfg.receive_timeout),
+    }
 }
