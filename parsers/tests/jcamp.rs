@@ -323,17 +323,14 @@ fn checks_ntuples_blocks_and_metadata() {
         .spectra
         .remove(0);
     assert_eq!(ims.names, ["Tetrachloroethene"]);
-    assert_eq!(ims.ids, [("CAS".to_owned(), "127-18-4".to_owned())]);
+    assert_eq!(ims.ids, [("CAS".into(), "127-18-4".to_owned())]);
     assert_eq!(
         ims.header_value("CONCENTRATIONS"),
         Some("(NCU)\n(TETRACHLOROETHENE, 0.46, ppmv)")
     );
     assert_eq!(
-        ims.header[0],
-        (
-            "TITLE".to_owned(),
-            "EXAMPLE JCAMP-DX FILE FOR IMS".to_owned()
-        )
+        ims.header.get(0),
+        Some(("TITLE", "EXAMPLE JCAMP-DX FILE FOR IMS"))
     );
     let tnt = read(&dir, "mass_spectra/118-96-7-Mass.jdx")
         .spectra

@@ -23,7 +23,7 @@ pub struct SpectrumReport<'a> {
     /// Molecular formula.
     pub formula: Option<&'a str>,
     /// Identifiers as `[kind, value]`.
-    pub ids: &'a [(String, String)],
+    pub ids: &'a [(std::borrow::Cow<'static, str>, String)],
     /// Number of peaks or points.
     pub n_peaks: usize,
     /// Precursor m/z.

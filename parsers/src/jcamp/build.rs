@@ -7,7 +7,7 @@ use super::ldr::Record;
 use super::number::parse_value;
 use super::xydata::Axis;
 use super::{meta, ntuples, peaktable, xydata, Ctx};
-use crate::spectrum::{Peak, Spectrum};
+use crate::spectrum::{Header, Peak, Spectrum};
 
 /// Data records in order of preference when a block holds several.
 const DATA_KEYS: [&str; 4] = ["XYDATA", "XYPOINTS", "PEAKTABLE", "PEAKASSIGNMENTS"];
@@ -43,9 +43,7 @@ pub(crate) fn spectra(
 }
 
 /// `(label, value)` for every record, in file order.
-pub(crate) fn header<'r, 'a: 'r>(
-    records: impl Iterator<Item = &'r Record<'a>>,
-) -> Vec<(String, String)> {
+pub(crate) fn header<'r, 'a: 'r>(records: impl Iterator<Item = &'r Record<'a>>) -> Header {
     records.map(|r| (r.label_text(), r.value())).collect()
 }
 

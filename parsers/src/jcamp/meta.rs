@@ -36,7 +36,7 @@ pub(crate) fn fill<'r, 'a: 'r>(
                 let v = value();
                 // `0 - 00 - 0` and the like: a placeholder, not an id.
                 if v.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
-                    spec.ids.push(("CAS".to_owned(), v));
+                    spec.ids.push(("CAS".into(), v));
                 }
             }
             "NAMES" | "CASNAME" => {

@@ -11,20 +11,18 @@ pub(super) fn apply(tag: &str, value: &str, spectrum: &mut Spectrum) {
     let (sub, rest) = split_word(value);
     let missing = value.is_empty() || value.eq_ignore_ascii_case("N/A");
     match tag {
-        "ACCESSION" => spectrum
-            .ids
-            .push(("accession".to_owned(), value.to_owned())),
+        "ACCESSION" => spectrum.ids.push(("accession".into(), value.to_owned())),
         "RECORD_TITLE" => spectrum.title = Some(value.to_owned()),
         "CH$NAME" => spectrum.names.push(value.to_owned()),
         "CH$FORMULA" if !missing => spectrum.formula = Some(value.to_owned()),
-        "CH$SMILES" if !missing => spectrum.ids.push(("SMILES".to_owned(), value.to_owned())),
-        "CH$IUPAC" if !missing => spectrum.ids.push(("InChI".to_owned(), value.to_owned())),
+        "CH$SMILES" if !missing => spectrum.ids.push(("SMILES".into(), value.to_owned())),
+        "CH$IUPAC" if !missing => spectrum.ids.push(("InChI".into(), value.to_owned())),
         "CH$LINK" => {
             let kind = match sub {
                 "INCHIKEY" => "InChIKey",
                 other => other,
             };
-            spectrum.ids.push((kind.to_owned(), rest.to_owned()));
+            spectrum.ids.push((kind.to_owned().into(), rest.to_owned()));
         }
         // An explicit `IONIZATION` sub-tag, if any, wins (see below).
         "AC$INSTRUMENT_TYPE" if spectrum.ionisation.is_none() => {

@@ -82,7 +82,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MassBankError> {
             }
         }
         fields::apply(&tag, &value, &mut r.spectrum);
-        r.spectrum.header.push((tag, value));
+        r.spectrum.header.push(tag, value);
     }
     if let Some(r) = record.take() {
         finish(r, last_line, true, &mut out);
@@ -109,10 +109,8 @@ fn continuation(
         return Ok(());
     };
     if !r.in_peaks {
-        if let Some((_, value)) = r.spectrum.header.last_mut() {
-            value.push('\n');
-            value.push_str(&text(row));
-        }
+        r.spectrum.header.extend_last_value("\n");
+        r.spectrum.header.extend_last_value(&text(row));
         return Ok(());
     }
     let bad = |expected| MassBankError::Syntax {

@@ -98,7 +98,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MgfError> {
             match block.as_mut() {
                 Some(b) => {
                     params::apply(&key, &value, true, &mut b.spectrum, &mut b.charge_source);
-                    b.spectrum.header.push((key, value));
+                    b.spectrum.header.push(key, value);
                 }
                 None => {
                     let g = &mut globals;
@@ -164,14 +164,13 @@ fn peak_line(line: &[u8], n: usize, block: &mut Block) -> Result<(), MgfError> {
 fn finish(block: Block, globals: &Globals, out: &mut SpectrumFile) {
     let mut spectrum = block.spectrum;
     let own = std::mem::take(&mut spectrum.header);
-    let mut header: Vec<(String, String)> = globals
+    spectrum.header = globals
         .pairs
         .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
         .filter(|(k, _)| !own.iter().any(|(o, _)| o.eq_ignore_ascii_case(k)))
-        .cloned()
+        .chain(own.iter())
         .collect();
-    header.extend(own);
-    spectrum.header = header;
     if spectrum.title.is_none() {
         spectrum.title = spectrum.names.first().cloned();
     }

@@ -86,7 +86,7 @@ pub(super) fn apply(
             // GNPS writes `N/A` and blanks for missing identifiers.
             let missing = value.is_empty() || value.eq_ignore_ascii_case("n/a");
             if is(k) && !missing {
-                spectrum.ids.push(((*kind).to_owned(), value.to_owned()));
+                spectrum.ids.push(((*kind).into(), value.to_owned()));
             }
         }
     }

@@ -70,9 +70,9 @@ pub(super) fn apply(key: &NormKey, value: &str, spectrum: &mut Spectrum) {
         return;
     };
     let owned = || value.to_owned();
-    let id = |spectrum: &mut Spectrum, kind: &str| {
+    let id = |spectrum: &mut Spectrum, kind: &'static str| {
         if !value.is_empty() {
-            spectrum.ids.push((kind.to_owned(), value.to_owned()));
+            spectrum.ids.push((kind.into(), value.to_owned()));
         }
     };
     match norm {
@@ -140,6 +140,6 @@ mod tests {
             s.ionisation,
             Some(crate::spectrum::Ionisation::ElectronIonisation)
         );
-        assert_eq!(s.ids, vec![("CAS".to_owned(), "55493-91-9".to_owned())]);
+        assert_eq!(s.ids, vec![("CAS".into(), "55493-91-9".to_owned())]);
     }
 }

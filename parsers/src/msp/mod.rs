@@ -35,7 +35,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MspError> {
     let mut out = SpectrumFile::default();
     let mut current: Option<Record> = None;
     let mut any_peak_list = false;
-    let mut header_hint = 0;
+    let mut header_hint = (0, 0);
     let mut lines = Lines::new(bytes);
     let mut last_line = 0;
     let mut reserved = false;
@@ -126,10 +126,11 @@ fn close(
     end: usize,
     at_eof: bool,
     out: &mut SpectrumFile,
-    header_hint: &mut usize,
+    header_hint: &mut (usize, usize),
 ) {
     if let Some(record) = current.take() {
-        *header_hint = record.spectrum.header.len();
+        let header = &record.spectrum.header;
+        *header_hint = (header.len(), header.text_len());
         let spectrum = record.finish(end, at_eof, &mut out.warnings);
         out.spectra.push(spectrum);
     }

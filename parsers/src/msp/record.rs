@@ -1,8 +1,8 @@
 //! One MSP record being assembled, and the checks made when it ends.
 
 use super::fields::NormKey;
-use crate::spectrum::scan::{peak_capacity, text};
-use crate::spectrum::{Position, Spectrum, SpectrumKind, Warning};
+use crate::spectrum::scan::{peak_capacity, text_cow};
+use crate::spectrum::{Header, Position, Spectrum, SpectrumKind, Warning};
 
 /// Most header pairs reserved up front from the previous record's count.
 const MAX_HEADER_HINT: usize = 64;
@@ -22,12 +22,15 @@ pub(super) struct Record {
 }
 
 impl Record {
-    /// A record starting on line `start`; `header_hint` header pairs are
-    /// reserved (the previous record's count: libraries repeat their layout).
-    pub(super) fn new(start: usize, header_hint: usize) -> Self {
+    /// A record starting on line `start`, with room for as many header pairs
+    /// and bytes as the previous record had (libraries repeat their layout).
+    pub(super) fn new(start: usize, (fields, bytes): (usize, usize)) -> Self {
         let spectrum = Spectrum {
             kind: Some(SpectrumKind::Mass),
-            header: Vec::with_capacity(header_hint.min(MAX_HEADER_HINT)),
+            header: Header::with_capacity(
+                fields.min(MAX_HEADER_HINT),
+                bytes.min(MAX_HEADER_HINT * 64),
+            ),
             ..Spectrum::default()
         };
         Record {
@@ -41,9 +44,9 @@ impl Record {
 
     /// Fill the typed field the pair maps to, then keep it as written.
     pub(super) fn push_header(&mut self, key: &[u8], norm: &NormKey, value: &[u8]) {
-        let value = text(value);
+        let value = text_cow(value);
         super::fields::apply(norm, &value, &mut self.spectrum);
-        self.spectrum.header.push((text(key), value));
+        self.spectrum.header.push(text_cow(key), value);
     }
 
     /// `Num Peaks: n` seen on `line`: the peak list starts here.

@@ -136,10 +136,8 @@ fn convert(
     let mut s = Spectrum::default();
     let params = spectrum_params(xml, groups);
     let mut notes = meta::apply(&mut s, params);
-    s.ids.push((
-        "mzML id".to_owned(),
-        std::mem::take(&mut raw.description.id),
-    ));
+    s.ids
+        .push(("mzML id".into(), std::mem::take(&mut raw.description.id)));
     let (peaks, note) = arrays::peaks(raw.arrays.as_mut(), default_array_length(xml), scratch)
         .map_err(|e| MzmlError::BinaryArray {
             spectrum: at.index,

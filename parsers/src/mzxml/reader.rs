@@ -167,9 +167,9 @@ fn start_scan(
             "collisionEnergy" => s.collision_energy = Some(format!("{} eV", value.trim())),
             _ => {}
         }
-        s.header.push((key, value));
+        s.header.push(key, value);
     }
-    s.ids.push(("scan num".to_owned(), num.clone()));
+    s.ids.push(("scan num".into(), num.clone()));
     let peaks_count = attr(e, b"peaksCount").and_then(|v| v.trim().parse().ok());
     out.spectra.push(s);
     Open {
@@ -195,8 +195,7 @@ fn precursor_attrs(s: &mut Spectrum, e: &BytesStart<'_>) {
     }
     for a in e.attributes().with_checks(false).flatten() {
         let key = format!("precursorMz.{}", String::from_utf8_lossy(a.key.as_ref()));
-        s.header
-            .push((key, String::from_utf8_lossy(&a.value).into_owned()));
+        s.header.push(key, String::from_utf8_lossy(&a.value));
     }
 }
 

@@ -41,12 +41,12 @@ pub(crate) fn read(
             continue;
         }
         if let Some(voltage) = voltage(text) {
-            s.header.push(("voltage".into(), voltage.clone()));
+            s.header.push("voltage", voltage.clone());
             s.collision_energy = Some(voltage);
             continue;
         }
         if s.peaks.is_empty() && is_column_header(&fields) {
-            s.header.push(("columns".into(), fields.join("\t")));
+            s.header.push("columns", fields.join("\t"));
             continue;
         }
         warnings.push(warn(

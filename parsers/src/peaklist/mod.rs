@@ -119,7 +119,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, PeakListError> {
         PeakListKind::DartMs => dart::read(&lines, &mut warnings)?,
     };
     for s in &mut spectra {
-        s.header.insert(0, ("layout".into(), format!("{kind:?}")));
+        s.header.insert_first("layout", &format!("{kind:?}"));
     }
     Ok(SpectrumFile { spectra, warnings })
 }

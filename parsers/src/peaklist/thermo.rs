@@ -37,7 +37,7 @@ pub(crate) fn read(
             finish(&mut current, &mut spectra, declared_points.take(), warnings);
             current = Some(Spectrum {
                 kind: Some(SpectrumKind::Mass),
-                header: vec![("spectrum".into(), kind.trim().to_string())],
+                header: [("spectrum", kind.trim())].into_iter().collect(),
                 ..Spectrum::default()
             });
             in_rows = false;
@@ -69,7 +69,7 @@ pub(crate) fn read(
             .first()
             .is_some_and(|f| f.eq_ignore_ascii_case("mass"))
         {
-            s.header.push(("columns".into(), fields.join("\t")));
+            s.header.push("columns", fields.join("\t"));
             in_rows = true;
             continue;
         }
@@ -87,23 +87,23 @@ pub(crate) fn read(
 fn header_line(s: &mut Spectrum, text: &str, number: usize, declared: &mut Option<(usize, usize)>) {
     let lower = text.to_ascii_lowercase();
     if lower.ends_with(".raw") {
-        s.header.push(("file".into(), text.to_string()));
+        s.header.push("file", text.to_string());
         return;
     }
     if lower.contains("scan #:") || lower.starts_with("rt:") || lower.contains(" rt:") {
         if let Some(scan) = number_after(&lower, "scan #:") {
-            s.header.push(("scan".into(), scan.to_string()));
+            s.header.push("scan", scan.to_string());
         }
         if let Some(rt) = number_after(&lower, "rt:") {
             // Xcalibur gives RT in minutes.
             s.retention_time_s = Some(rt * 60.0);
-            s.header.push(("rt_min".into(), rt.to_string()));
+            s.header.push("rt_min", rt.to_string());
         }
         return;
     }
     if let Some(n) = number_after(&lower, "data points:") {
         *declared = Some((n as usize, number));
-        s.header.push(("data_points".into(), n.to_string()));
+        s.header.push("data_points", n.to_string());
         return;
     }
     let (key, value) = match text.split_once(": ") {
@@ -112,11 +112,11 @@ fn header_line(s: &mut Spectrum, text: &str, number: usize, declared: &mut Optio
     };
     match key {
         Some(k) if !k.eq_ignore_ascii_case("f") && !k.eq_ignore_ascii_case("filter") => {
-            s.header.push((k.to_string(), value.to_string()));
+            s.header.push(k.to_string(), value.to_string());
         }
         _ => {
             // The scan filter: `FTMS + p ESI Full ms [100.00-1000.00]`, bare or after `F:`.
-            s.header.push(("filter".into(), value.to_string()));
+            s.header.push("filter", value.to_string());
             if s.title.is_none() {
                 s.title = Some(value.to_string());
             }

@@ -9,7 +9,7 @@ use super::log::read_log;
 use super::subfile::{read_subfile, Layout, Subfile, SUBHEADER_LEN};
 use super::units;
 use super::yvalues::{decode_x, even_x};
-use crate::spectrum::{Peak, Position, Spectrum, SpectrumFile, Warning};
+use crate::spectrum::{Header, Peak, Position, Spectrum, SpectrumFile, Warning};
 
 /// Size of one TXYXYS directory entry (SSFPOSN, SSFSIZE, SSFTIME).
 const DIR_ENTRY_LEN: usize = 12;
@@ -250,24 +250,22 @@ fn to_spectrum(
         .map(|(&x, &intensity)| Peak { x, intensity })
         .collect();
     let s = &sub.header;
-    let mut header = common.to_vec();
-    header.extend([
-        ("subfile".to_string(), index.to_string()),
-        ("y_exponent".to_string(), sub.exponent.to_string()),
-        ("subfile_flags".to_string(), format!("{:#04X}", s.flags)),
-        ("z".to_string(), s.z.to_string()),
-        ("z_next".to_string(), s.z_next.to_string()),
-    ]);
+    let mut header: Header = common.iter().map(|(k, v)| (k, v)).collect();
+    header.push("subfile", index.to_string());
+    header.push("y_exponent", sub.exponent.to_string());
+    header.push("subfile_flags", format!("{:#04X}", s.flags));
+    header.push("z", s.z.to_string());
+    header.push("z_next", s.z_next.to_string());
     if s.index as usize != index {
-        header.push(("subfile_index".into(), s.index.to_string()));
+        header.push("subfile_index", s.index.to_string());
     }
     for (key, value) in [("noise", s.noise), ("w", s.w)] {
         if value != 0.0 {
-            header.push((key.into(), value.to_string()));
+            header.push(key, value.to_string());
         }
     }
     if s.scans != 0 {
-        header.push(("scans".into(), s.scans.to_string()));
+        header.push("scans", s.scans.to_string());
     }
     Spectrum {
         kind: Some(kind),

@@ -3,11 +3,15 @@
 //!
 //! Units are newtypes: an m/z is not a mass and a wavenumber is neither.
 
+mod header;
 pub(crate) mod scan;
 mod units;
 pub(crate) mod vocab;
 
+pub use header::Header;
 pub use units::{Intensity, Mz, Wavenumber};
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -79,8 +83,9 @@ pub struct Spectrum {
     pub names: Vec<String>,
     /// Molecular formula, if given.
     pub formula: Option<String>,
-    /// Identifiers (CAS, InChIKey, accession, …) as `(kind, value)`.
-    pub ids: Vec<(String, String)>,
+    /// Identifiers (CAS, InChIKey, accession, …) as `(kind, value)`; the kind
+    /// is usually a fixed word, so it is borrowed when it can be.
+    pub ids: Vec<(Cow<'static, str>, String)>,
     /// Precursor m/z for MS/MS.
     pub precursor_mz: Option<Mz>,
     /// Precursor ion type (`[M+H]+`).
@@ -98,7 +103,7 @@ pub struct Spectrum {
     /// Retention time in seconds.
     pub retention_time_s: Option<f64>,
     /// Every header field as read, in order, keys as written.
-    pub header: Vec<(String, String)>,
+    pub header: Header,
 }
 
 /// A recoverable oddity met while reading, kept beside the result.
@@ -151,9 +156,6 @@ impl SpectrumFile {
 impl Spectrum {
     /// The first header value whose key equals `key` ignoring ASCII case.
     pub fn header_value(&self, key: &str) -> Option<&str> {
-        self.header
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        self.header.value(key)
     }
 }

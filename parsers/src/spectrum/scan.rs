@@ -66,9 +66,14 @@ pub(crate) fn trim(bytes: &[u8]) -> &[u8] {
 /// Decode a field: UTF-8 when valid, else Latin-1 (every byte is a code
 /// point), so old NIST/AMDIS exports with `°` or `µ` in Latin-1 still read.
 pub(crate) fn text(bytes: &[u8]) -> String {
+    text_cow(bytes).into_owned()
+}
+
+/// [`text`] without a copy when the bytes are already UTF-8.
+pub(crate) fn text_cow(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
     }
 }
 
