@@ -44,13 +44,13 @@ pub(crate) fn read(
         }
         if let Some(cols) = header_columns(&fields, line.number, body)? {
             columns = Some(cols);
-            current.header.push("columns", body.to_string());
+            current.header.push("columns", body);
             if let Some(unit) = fields.get(cols.x).and_then(|f| unit(f)) {
                 current.kind = Some(x_kind(unit));
-                current.header.push("x_units", unit.to_string());
+                current.header.push("x_units", unit);
             }
             if let Some(unit) = fields.get(cols.y).and_then(|f| unit(f)) {
-                current.header.push("y_units", unit.to_string());
+                current.header.push("y_units", unit);
             }
             continue;
         }
@@ -122,7 +122,7 @@ fn add_title(s: &mut Spectrum, body: &str) {
     if t.is_empty() {
         return;
     }
-    s.header.push("title", t.to_string());
+    s.header.push("title", t);
     if s.title.is_some() {
         return;
     }
@@ -133,7 +133,7 @@ fn add_title(s: &mut Spectrum, body: &str) {
         s.retention_time_s = Some(rt * 60.0);
     }
     if let Some(frag) = t.split_whitespace().find_map(|w| w.strip_prefix("Frag=")) {
-        s.header.push("fragmentor", frag.to_string());
+        s.header.push("fragmentor", frag);
     }
     if let Some(ce) = number_after(t, "CID@") {
         s.collision_energy = Some(format!("{ce} V"));

@@ -87,7 +87,7 @@ pub(crate) fn read(
 fn header_line(s: &mut Spectrum, text: &str, number: usize, declared: &mut Option<(usize, usize)>) {
     let lower = text.to_ascii_lowercase();
     if lower.ends_with(".raw") {
-        s.header.push("file", text.to_string());
+        s.header.push("file", text);
         return;
     }
     if lower.contains("scan #:") || lower.starts_with("rt:") || lower.contains(" rt:") {
@@ -112,11 +112,11 @@ fn header_line(s: &mut Spectrum, text: &str, number: usize, declared: &mut Optio
     };
     match key {
         Some(k) if !k.eq_ignore_ascii_case("f") && !k.eq_ignore_ascii_case("filter") => {
-            s.header.push(k.to_string(), value.to_string());
+            s.header.push(k, value);
         }
         _ => {
             // The scan filter: `FTMS + p ESI Full ms [100.00-1000.00]`, bare or after `F:`.
-            s.header.push("filter", value.to_string());
+            s.header.push("filter", value);
             if s.title.is_none() {
                 s.title = Some(value.to_string());
             }
