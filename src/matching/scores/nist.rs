@@ -4,9 +4,10 @@
 //! Formula (Stein & Scott, J. Am. Soc. Mass Spectrom. 5, 859–866, 1994; as
 //! restated by Stein, JASMS 10, 770–781, 1999, for NIST MS Search / AMDIS):
 //!
-//! - peak weight `W = I^a · m^b`, default `a = 0.53`, `b = 1.3` (the NIST
-//!   MS Search weighting; Stein & Scott's dot-product optimum was `a = 0.6`,
-//!   `b = 3`, selectable through [`NistParams`]);
+//! - peak weight `W = I^a · m^b`, default `a = 0.5`, `b = 0.5` (the
+//!   weighting this project's specification names, after Stein & Scott; the
+//!   NIST MS Search weighting `a = 0.53`, `b = 1.3` and Stein & Scott's
+//!   dot-product optimum `a = 0.6`, `b = 3` are selectable through [`NistParams`]);
 //! - `F_D = (Σ W_U·W_L)² / (Σ W_U² · Σ W_L²)`, numerator over shared masses,
 //!   each denominator over all peaks of its spectrum;
 //! - `F_R = mean over the n − 1 consecutive pairs of shared masses (ascending
@@ -29,17 +30,17 @@
 /// Weighting exponents of the match factor.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NistParams {
-    /// Exponent `a` of intensity (0.53).
+    /// Exponent `a` of intensity (0.5).
     pub intensity_power: f64,
-    /// Exponent `b` of the nominal mass (1.3).
+    /// Exponent `b` of the nominal mass (0.5).
     pub mz_power: f64,
 }
 
 impl Default for NistParams {
     fn default() -> Self {
         NistParams {
-            intensity_power: 0.53,
-            mz_power: 1.3,
+            intensity_power: 0.5,
+            mz_power: 0.5,
         }
     }
 }

@@ -41,10 +41,10 @@ fn two_peak_case_by_hand() {
 
 #[test]
 fn mass_weighting_by_hand() {
-    // Default weights, one shared mass of two: W = I^0.53 · m^1.3.
+    // Default weights, one shared mass of two: W = I^0.5 · m^0.5.
     let q = [(50, 10.0), (60, 10.0)];
     let l = [(50, 10.0)];
-    let w = |i: f64, m: f64| i.powf(0.53) * m.powf(1.3);
+    let w = |i: f64, m: f64| i.powf(0.5) * m.powf(0.5);
     let f_d = w(10.0, 50.0).powi(2) / (w(10.0, 50.0).powi(2) + w(10.0, 60.0).powi(2));
     let mf = match_factor(&q, &l, NistParams::default());
     assert!(close(mf.score, 1000.0 * f_d), "{mf:?}");
