@@ -7,4 +7,5 @@
 
 pub mod cli;
 pub mod decode;
+pub mod library;
 pub mod matching;
