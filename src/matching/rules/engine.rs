@@ -1,0 +1,377 @@
+//! The immutable engine: rules compiled to plain numbers, evaluated per spectrum.
+
+use super::prepared::Prepared;
+use super::spec::{Class, Mode, RuleSet};
+use super::{ClassFlag, Evaluation, Evidence, IonisationHint, MassError, NearMiss, RuleInput};
+
+#[derive(Debug, Clone)]
+enum Target {
+    Mz(f64),
+    Loss(f64),
+    Precursor,
+    Range(f64, f64),
+}
+
+#[derive(Debug, Clone)]
+struct Ion {
+    label: String,
+    target: Target,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    /// What to say when the group is not met (built once, at compile time).
+    missing: String,
+    required: bool,
+    min_rel: f64,
+    min_matches: usize,
+    max_rank: Option<usize>,
+    /// (name, mass); the first is always ("", 0.0).
+    shifts: Vec<(String, f64)>,
+    ions: Vec<Ion>,
+}
+
+/// One ion found: peak index, ion index, shift index, expected m/z.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    peak: usize,
+    ion: usize,
+    shift: usize,
+    expected: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    id: String,
+    version: u32,
+    class: Class,
+    mode: Mode,
+    window: Option<(f64, f64)>,
+    min_groups: usize,
+    note: String,
+    groups: Vec<Group>,
+}
+
+/// Class rules compiled for evaluation; immutable and `Sync`, so one engine
+/// can serve every thread.
+#[derive(Debug, Clone)]
+pub struct RuleEngine {
+    rules: Vec<Rule>,
+    esi_ppm: f64,
+    wide_ppm: f64,
+    esi_min_da: f64,
+    ei_da: f64,
+    inferred_min_rel: f64,
+}
+
+impl RuleEngine {
+    /// Compile a validated rule set.
+    pub fn new(set: &RuleSet) -> Self {
+        let d = &set.defaults;
+        let rules = set
+            .rules
+            .iter()
+            .map(|r| {
+                let ei = r.mode == Mode::Ei;
+                let mass = |f: &str| {
+                    let (mono, nominal) = super::formula::masses(f).unwrap_or((f64::NAN, 0));
+                    if ei {
+                        f64::from(nominal)
+                    } else {
+                        mono
+                    }
+                };
+                let groups = r
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let mut shifts = vec![(String::new(), 0.0)];
+                        for name in &g.shifts {
+                            let (mono, nominal) =
+                                set.shift_masses.get(name).copied().unwrap_or((f64::NAN, 0));
+                            shifts.push((name.clone(), if ei { nominal as f64 } else { mono }));
+                        }
+                        let ions = g
+                            .ions
+                            .iter()
+                            .map(|i| {
+                                let target = if let Some(f) = &i.formula {
+                                    Target::Mz(
+                                        mass(f) - if ei { 0.0 } else { super::formula::ELECTRON },
+                                    )
+                                } else if let Some(m) = i.mz {
+                                    Target::Mz(m)
+                                } else if let Some(f) = &i.loss {
+                                    Target::Loss(mass(f))
+                                } else if let Some([lo, hi]) = i.range {
+                                    Target::Range(lo, hi)
+                                } else {
+                                    Target::Precursor
+                                };
+                                Ion {
+                                    label: i.label.clone(),
+                                    target,
+                                }
+                            })
+                            .collect();
+                        let names: Vec<&str> =
+                            g.ions.iter().take(6).map(|i| i.label.as_str()).collect();
+                        let more = if g.ions.len() > 6 { ", …" } else { "" };
+                        let min_rel =
+                            g.min_rel
+                                .unwrap_or(if ei { d.ei_min_rel } else { d.esi_min_rel });
+                        Group {
+                            missing: format!(
+                                "{} (need {} of: {}{more}; ≥ {min_rel}% rel.)",
+                                g.label,
+                                g.min_matches,
+                                names.join(", ")
+                            ),
+                            required: g.required,
+                            min_rel: g.min_rel.unwrap_or(if ei {
+                                d.ei_min_rel
+                            } else {
+                                d.esi_min_rel
+                            }),
+                            min_matches: g.min_matches,
+                            max_rank: g.max_rank,
+                            shifts,
+                            ions,
+                        }
+                    })
+                    .collect();
+                Rule {
+                    id: r.id.clone(),
+                    version: r.version,
+                    class: r.class,
+                    mode: r.mode,
+                    window: r.precursor.map(|[lo, hi]| (lo, hi)),
+                    min_groups: r.min_groups.unwrap_or(r.groups.len()),
+                    note: r.note.clone(),
+                    groups,
+                }
+            })
+            .collect();
+        Self {
+            rules,
+            esi_ppm: d.esi_ppm,
+            wide_ppm: d.wide_ppm,
+            esi_min_da: d.esi_min_da,
+            ei_da: d.ei_da,
+            inferred_min_rel: d.inferred_precursor_min_rel,
+        }
+    }
+
+    /// Class flags only (rules fully satisfied), in rule-file order.
+    pub fn evaluate(&self, input: &RuleInput<'_>) -> Vec<ClassFlag> {
+        self.run(input, false).flags
+    }
+
+    /// Flags and near-misses (rules with some but not all evidence).
+    pub fn evaluate_all(&self, input: &RuleInput<'_>) -> Evaluation {
+        self.run(input, true)
+    }
+
+    fn run(&self, input: &RuleInput<'_>, near_misses: bool) -> Evaluation {
+        let mut out = Evaluation::default();
+        if input.negative_mode {
+            return out;
+        }
+        let spectrum = Prepared::new(input);
+        if spectrum.peaks.is_empty() {
+            return out;
+        }
+        let mode = match input.ionisation {
+            IonisationHint::Ei => Mode::Ei,
+            IonisationHint::Esi => Mode::Esi,
+            IonisationHint::Unknown if spectrum.all_integer => Mode::Ei,
+            IonisationHint::Unknown => Mode::Esi,
+        };
+        for rule in self.rules.iter().filter(|r| r.mode == mode) {
+            let ppm = if input.wide_tolerance {
+                self.wide_ppm
+            } else {
+                self.esi_ppm
+            };
+            self.apply(
+                rule,
+                &spectrum,
+                (input.precursor_mz, ppm, near_misses),
+                &mut out,
+            );
+        }
+        out
+    }
+
+    /// Evaluate one rule; `(given precursor, ppm, whether near misses are wanted)`.
+    fn apply(
+        &self,
+        rule: &Rule,
+        s: &Prepared,
+        (given, ppm, near): (Option<f64>, f64, bool),
+        out: &mut Evaluation,
+    ) {
+        let mut missing = Vec::new();
+        let mut precursor = None;
+        let mut window_ok = true;
+        if let Some((lo, hi)) = rule.window {
+            match given.filter(|p| p.is_finite()) {
+                Some(p) if (lo..=hi).contains(&p) => precursor = Some((p, false)),
+                Some(p) => {
+                    window_ok = false;
+                    missing.push(format!(
+                        "precursor m/z {p:.4} outside the class window {lo}–{hi}"
+                    ));
+                }
+                None => match s.most_intense_in(lo, hi, self.inferred_min_rel) {
+                    Some(p) => precursor = Some((p, true)),
+                    None => {
+                        window_ok = false;
+                        missing.push(format!(
+                            "no precursor given and no peak in the class window {lo}–{hi}"
+                        ));
+                    }
+                },
+            }
+        }
+        let mut used: Vec<usize> = Vec::new();
+        let mut hits: Vec<(usize, Hit)> = Vec::new();
+        let mut unmet: Vec<usize> = Vec::new();
+        let (mut met, mut required_ok, mut substantive) = (0usize, true, false);
+        for (gi, g) in rule.groups.iter().enumerate() {
+            match self.match_group(g, (rule.mode, ppm), s, precursor.map(|p| p.0), &used) {
+                Some(found) => {
+                    met += 1;
+                    for h in found {
+                        substantive |= !matches!(g.ions[h.ion].target, Target::Precursor);
+                        used.push(h.peak);
+                        hits.push((gi, h));
+                    }
+                }
+                None => {
+                    required_ok &= !g.required;
+                    unmet.push(gi);
+                }
+            }
+        }
+        let flagged = window_ok && required_ok && met >= rule.min_groups && used.len() >= 2;
+        if !flagged && (!near || met == 0 || !substantive) {
+            return;
+        }
+        // Only now, for flags and near misses, build the explanations.
+        let evidence: Vec<Evidence> = hits
+            .iter()
+            .map(|&(gi, h)| {
+                let g = &rule.groups[gi];
+                let (x, y) = s.peaks[h.peak];
+                let shift_name = &g.shifts[h.shift].0;
+                let label = &g.ions[h.ion].label;
+                Evidence {
+                    label: if shift_name.is_empty() {
+                        label.clone()
+                    } else {
+                        format!("{label} [{shift_name}]")
+                    },
+                    expected_mz: h.expected,
+                    observed_mz: x,
+                    error: h.expected.map(|e| match rule.mode {
+                        Mode::Esi => MassError::Ppm((x - e) / e * 1e6),
+                        Mode::Ei => MassError::Da(x - e),
+                    }),
+                    relative_intensity: 100.0 * y / s.base,
+                }
+            })
+            .collect();
+        missing.extend(unmet.iter().map(|&gi| rule.groups[gi].missing.clone()));
+        if flagged {
+            let mut note = rule.note.clone();
+            if let Some((p, true)) = precursor {
+                note.push_str(&format!(
+                    " Precursor not given; the most intense peak in the class window (m/z {p:.4}) was used."
+                ));
+            }
+            out.flags.push(ClassFlag {
+                class: rule.class,
+                rule: rule.id.clone(),
+                rule_version: rule.version,
+                evidence,
+                missing,
+                note,
+            });
+        } else {
+            out.near_misses.push(NearMiss {
+                class: rule.class,
+                rule: rule.id.clone(),
+                rule_version: rule.version,
+                groups_met: met,
+                groups_needed: rule.min_groups,
+                evidence,
+                missing,
+            });
+        }
+    }
+
+    /// The group's evidence under the shift that explains the most ions, if enough.
+    fn match_group(
+        &self,
+        g: &Group,
+        (mode, ppm): (Mode, f64),
+        s: &Prepared,
+        precursor: Option<f64>,
+        used: &[usize],
+    ) -> Option<Vec<Hit>> {
+        let min_intensity = s.base * g.min_rel / 100.0;
+        let mut best: Option<Vec<Hit>> = None;
+        for (si, (_, shift)) in g.shifts.iter().enumerate() {
+            let mut found: Vec<Hit> = Vec::new();
+            for (ii, ion) in g.ions.iter().enumerate() {
+                let (expected, window) = match ion.target {
+                    Target::Mz(m) => (Some(m + shift), None),
+                    Target::Loss(l) => (precursor.map(|p| p - l - shift), None),
+                    Target::Precursor => (precursor, None),
+                    Target::Range(lo, hi) => (None, Some((lo, hi))),
+                };
+                let (lo, hi) = match (expected, window) {
+                    (Some(e), _) => {
+                        // A loss carries the precursor's error as well as the
+                        // fragment's: add the two tolerances in quadrature.
+                        let own = self.tolerance(mode, ppm, e);
+                        let tol = match (&ion.target, precursor) {
+                            (Target::Loss(_), Some(p)) => own.hypot(self.tolerance(mode, ppm, p)),
+                            _ => own,
+                        };
+                        (e - tol, e + tol)
+                    }
+                    (None, Some(w)) => w,
+                    (None, None) => continue,
+                };
+                let taken = |i: usize| used.contains(&i) || found.iter().any(|h| h.peak == i);
+                let Some(idx) = s.best_in(lo, hi, min_intensity, &taken) else {
+                    continue;
+                };
+                if g.max_rank.is_some_and(|r| s.rank_exceeds(idx, r)) {
+                    continue;
+                }
+                found.push(Hit {
+                    peak: idx,
+                    ion: ii,
+                    shift: si,
+                    expected,
+                });
+            }
+            if found.len() >= g.min_matches && best.as_ref().is_none()
+                || best.as_ref().is_some_and(|b| found.len() > b.len())
+            {
+                best = Some(found);
+            }
+        }
+        best
+    }
+
+    fn tolerance(&self, mode: Mode, ppm: f64, mz: f64) -> f64 {
+        match mode {
+            Mode::Ei => self.ei_da,
+            Mode::Esi => (mz.abs() * ppm / 1e6).max(self.esi_min_da),
+        }
+    }
+}
