@@ -7,5 +7,6 @@
 
 pub mod cli;
 pub mod decode;
+pub mod ingest;
 pub mod library;
 pub mod matching;
