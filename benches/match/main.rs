@@ -1,7 +1,8 @@
 //! Matching-core benches: library index vs brute force (`index`), class rules (`rules`).
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main};
 
-fn placeholder(_c: &mut Criterion) {}
+mod index;
+mod synthetic;
 
-criterion_group!(benches, placeholder);
+criterion_group!(benches, index::bench);
 criterion_main!(benches);
