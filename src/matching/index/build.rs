@@ -1,0 +1,232 @@
+//! [`IndexBuilder`] → immutable [`LibraryIndex`] (layout in the module docs).
+
+use super::keys::{from_key, key, Buckets};
+use super::search::Scratch;
+use super::weight::prepare;
+use super::{IndexError, SpectrumId, Weighting};
+use crate::matching::CleanSpectrum;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Peaks per bucket the fragment table aims for (`u32` entries → ~1 B/peak).
+const FRAG_PEAKS_PER_BUCKET: usize = 4;
+/// The neutral-loss table is coarser (hybrid only; ~0.06 B/peak).
+const NL_PEAKS_PER_BUCKET: usize = 64;
+const LIMIT: u64 = u32::MAX as u64 - 1;
+
+/// Collects library spectra, then [`IndexBuilder::build`]s a [`LibraryIndex`].
+#[derive(Debug, Clone, Default)]
+pub struct IndexBuilder {
+    weighting: Weighting,
+    precursors: Vec<Option<f64>>,
+    offsets: Vec<u32>,
+    mz: Vec<f32>,
+    half: Vec<f32>,
+}
+
+impl IndexBuilder {
+    /// An empty builder with entropy weighting.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty builder with the given weighting.
+    pub fn with_weighting(weighting: Weighting) -> Self {
+        IndexBuilder {
+            weighting,
+            ..Self::default()
+        }
+    }
+
+    /// Number of spectra added.
+    pub fn len(&self) -> usize {
+        self.precursors.len()
+    }
+
+    /// True if nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.precursors.is_empty()
+    }
+
+    /// Add a cleaned spectrum (weighted here); its id is its insertion order.
+    /// A spectrum with no usable peaks is kept (it never matches). A
+    /// non-finite precursor counts as unknown.
+    pub fn add(&mut self, spectrum: &CleanSpectrum) -> Result<SpectrumId, IndexError> {
+        if self.precursors.len() as u64 >= LIMIT {
+            return Err(IndexError::TooManySpectra { limit: LIMIT });
+        }
+        let p = prepare(&spectrum.peaks, self.weighting);
+        if (self.mz.len() + p.mz.len()) as u64 >= LIMIT {
+            return Err(IndexError::TooManyPeaks { limit: LIMIT });
+        }
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let id = SpectrumId(self.precursors.len() as u32);
+        self.precursors
+            .push(spectrum.precursor_mz.filter(|m| m.is_finite()));
+        self.mz.extend_from_slice(&p.mz);
+        self.half.extend_from_slice(&p.half);
+        self.offsets.push(self.mz.len() as u32);
+        Ok(id)
+    }
+
+    /// Build the immutable index (parallel sorts with rayon).
+    pub fn build(self) -> LibraryIndex {
+        let n = self.precursors.len();
+        // Internal order: ascending precursor, unknown precursors last, ties by id.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.par_sort_by(|&a, &b| {
+            match (self.precursors[a as usize], self.precursors[b as usize]) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then(a.cmp(&b))
+        });
+        let n_with_precursor = order
+            .iter()
+            .take_while(|&&i| self.precursors[i as usize].is_some())
+            .count();
+        let precursor: Vec<f64> = order
+            .iter()
+            .map(|&i| self.precursors[i as usize].unwrap_or(f64::NAN))
+            .collect();
+
+        // Fragments in internal spectrum order, then a stable sort by m/z key.
+        let mut frags: Vec<(u32, u32, f32)> = Vec::with_capacity(self.mz.len());
+        for (internal, &ext) in order.iter().enumerate() {
+            let (s, e) = (
+                self.offsets[ext as usize] as usize,
+                self.offsets[ext as usize + 1] as usize,
+            );
+            frags.extend((s..e).map(|k| (key(self.mz[k]), internal as u32, self.half[k])));
+        }
+        drop(self.mz);
+        drop(self.half);
+        frags.par_sort_by_key(|f| f.0);
+        let keys: Vec<u32> = frags.iter().map(|f| f.0).collect();
+        let frag_buckets = Buckets::build(&keys, FRAG_PEAKS_PER_BUCKET);
+        let mut hi_start = Vec::new();
+        let mut hi_val = Vec::new();
+        for (i, &k) in keys.iter().enumerate() {
+            if hi_val.last() != Some(&(k & !0xffff)) {
+                hi_start.push(i as u32);
+                hi_val.push(k & !0xffff);
+            }
+        }
+        let frag_lo: Vec<u16> = keys.iter().map(|&k| k as u16).collect();
+        let frag_spec: Vec<u32> = frags.iter().map(|f| f.1).collect();
+        let frag_int: Vec<f32> = frags.iter().map(|f| f.2).collect();
+        drop(frags);
+
+        // Neutral losses of spectra with a precursor, as a permutation.
+        let mut nl: Vec<u64> = keys
+            .par_iter()
+            .zip(frag_spec.par_iter())
+            .enumerate()
+            .filter(|(_, (_, &s))| (s as usize) < n_with_precursor)
+            .map(|(p, (&k, &s))| {
+                let loss = (precursor[s as usize] - from_key(k) as f64) as f32;
+                ((key(loss) as u64) << 32) | p as u64
+            })
+            .collect();
+        drop(keys);
+        nl.par_sort_unstable();
+        let nl_keys: Vec<u32> = nl.iter().map(|&x| (x >> 32) as u32).collect();
+        let nl_buckets = Buckets::build(&nl_keys, NL_PEAKS_PER_BUCKET);
+        drop(nl_keys);
+        let nl_perm: Vec<u32> = nl.iter().map(|&x| x as u32).collect();
+
+        LibraryIndex {
+            weighting: self.weighting,
+            precursor,
+            n_with_precursor: n_with_precursor as u32,
+            external: order,
+            frag_lo,
+            frag_int,
+            frag_spec,
+            frag_buckets,
+            hi_start,
+            hi_val,
+            nl_perm,
+            nl_buckets,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// An immutable entropy-similarity library index; search it through
+/// [`super::Searcher`] or [`LibraryIndex::search_with`].
+#[derive(Debug)]
+pub struct LibraryIndex {
+    pub(super) weighting: Weighting,
+    /// Per internal spectrum: precursor (NaN if unknown; those sort last).
+    pub(super) precursor: Vec<f64>,
+    pub(super) n_with_precursor: u32,
+    /// Internal → external id.
+    pub(super) external: Vec<u32>,
+    pub(super) frag_lo: Vec<u16>,
+    pub(super) frag_int: Vec<f32>,
+    pub(super) frag_spec: Vec<u32>,
+    pub(super) frag_buckets: Buckets,
+    /// Runs of fragment keys sharing their upper 16 bits (start index, bits).
+    hi_start: Vec<u32>,
+    hi_val: Vec<u32>,
+    pub(super) nl_perm: Vec<u32>,
+    pub(super) nl_buckets: Buckets,
+    pub(super) pool: Mutex<Vec<Scratch>>,
+}
+
+impl LibraryIndex {
+    /// Number of library spectra.
+    pub fn n_spectra(&self) -> usize {
+        self.precursor.len()
+    }
+
+    /// Number of indexed peaks.
+    pub fn n_peaks(&self) -> usize {
+        self.frag_int.len()
+    }
+
+    /// The weighting the library was built with (queries get the same).
+    pub fn weighting(&self) -> Weighting {
+        self.weighting
+    }
+
+    /// Heap bytes of the index proper: fragment arrays, neutral-loss
+    /// permutation, both bucket tables, the high-bits run table and the
+    /// per-spectrum precursor and id arrays (not the per-thread scratch).
+    pub fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.frag_lo.capacity() * size_of::<u16>()
+            + (self.frag_int.capacity() + self.frag_spec.capacity()) * 4
+            + self.nl_perm.capacity() * 4
+            + self.frag_buckets.memory_bytes()
+            + self.nl_buckets.memory_bytes()
+            + (self.hi_start.capacity() + self.hi_val.capacity()) * 4
+            + self.precursor.capacity() * size_of::<f64>()
+            + self.external.capacity() * 4
+    }
+
+    /// The exact fragment key (`f32` m/z order key) of fragment `p`.
+    #[inline]
+    pub(super) fn frag_key(&self, p: usize) -> u32 {
+        let run = self.hi_start.partition_point(|&s| s as usize <= p) - 1;
+        self.hi_val[run] | self.frag_lo[p] as u32
+    }
+
+    /// The neutral-loss key of fragment `p` (its spectrum has a precursor).
+    #[inline]
+    pub(super) fn nl_key(&self, p: usize) -> u32 {
+        let s = self.frag_spec[p] as usize;
+        key((self.precursor[s] - from_key(self.frag_key(p)) as f64) as f32)
+    }
+
+    /// Library precursor of internal spectrum `s`.
+    #[inline]
+    pub(super) fn precursor_of(&self, s: usize) -> Option<f64> {
+        Some(self.precursor[s]).filter(|p| !p.is_nan())
+    }
+}
