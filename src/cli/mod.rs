@@ -1,5 +1,6 @@
 //! Command-line interface: argument parsing and dispatch to one module per command.
 
+mod match_cmd;
 mod parse;
 
 use std::path::PathBuf;
@@ -19,6 +20,87 @@ enum Command {
     /// Read instrument captures and messages (ASTM, HL7 v2), spectrum files and strip-reader
     /// outputs, and print what they hold.
     Parse(ParseArgs),
+    /// Screen spectra for nitazene and fentanyl class indications, reference-compound masses
+    /// and library hits; name compounds in lab results; interpret strip readings.
+    Match(MatchArgs),
+}
+
+/// Arguments of `synthwatch match`.
+#[derive(Debug, clap::Args)]
+pub struct MatchArgs {
+    /// Spectral library file(s) in any format `parse` reads (repeatable).
+    #[arg(long = "library", value_name = "FILE")]
+    pub libraries: Vec<PathBuf>,
+    /// Similarity method for library search.
+    #[arg(long, value_enum, default_value_t = MethodArg::Entropy)]
+    pub method: MethodArg,
+    /// Which library spectra are compared: identity (precursor window), open (all), hybrid
+    /// (all, peaks may also match shifted by the precursor difference).
+    #[arg(long, value_enum, default_value_t = SearchArg::Identity)]
+    pub search: SearchArg,
+    /// Library hits kept per query.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Lowest score kept (0–1; 0–1000 for nist-mf / nist-rmf).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_score: f64,
+    /// Precursor window in ppm (identity search and reference-compound masses).
+    #[arg(long, default_value_t = 10.0)]
+    pub precursor_ppm: f64,
+    /// Fragment window in Da.
+    #[arg(long, default_value_t = 0.02)]
+    pub fragment_da: f64,
+    /// Input format; `auto` recognises it from the content.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+    /// What strip photos show (a photo does not say).
+    #[arg(long, value_enum, default_value_t = StripTargetArg::Fentanyl)]
+    pub strip_target: StripTargetArg,
+    /// Print one JSON object per query instead of readable lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Files to screen: spectra, lab messages or strip readings.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Entropy similarity (Li et al. 2021), as Flash entropy search.
+    Entropy,
+    /// Unweighted entropy similarity.
+    UnweightedEntropy,
+    /// Cosine, matchms CosineGreedy.
+    Cosine,
+    /// NIST composite identity match factor (EI), 0–1000.
+    NistMf,
+    /// NIST reverse match factor (EI), 0–1000.
+    NistRmf,
+}
+
+/// `--search` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchArg {
+    /// Library precursor within the precursor window.
+    Identity,
+    /// Every library spectrum.
+    Open,
+    /// Every library spectrum, with shifted matches.
+    Hybrid,
+}
+
+/// `--strip-target` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StripTargetArg {
+    /// Fentanyl strips.
+    Fentanyl,
+    /// Nitazene strips.
+    Nitazene,
+    /// Benzodiazepine strips.
+    Benzodiazepine,
+    /// Xylazine strips.
+    Xylazine,
 }
 
 /// Arguments of `synthwatch parse`.
@@ -90,5 +172,6 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Match(args) => match_cmd::run(&args),
     }
 }

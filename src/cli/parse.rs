@@ -66,7 +66,7 @@ pub fn run(args: &ParseArgs) -> i32 {
     i32::from(failed > 0)
 }
 
-fn format_of(arg: FormatArg) -> Format {
+pub(super) fn format_of(arg: FormatArg) -> Format {
     match arg {
         FormatArg::Auto => Format::Auto,
         FormatArg::Astm => Format::Astm,

@@ -1,0 +1,99 @@
+//! Named compounds in lab results: an assay result, comment or report text
+//! that names a compound (e.g. a confirmation report "fentanyl detected").
+//!
+//! Only the field and the reference name are reported, never the text
+//! itself: comments may carry names of people.
+
+use serde::Serialize;
+use synthwatch_parsers::lab::{LabMessage, LabResult};
+
+use crate::decode::value_text;
+
+use super::Screener;
+
+/// One compound named in one field of a result or message.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedCompound {
+    /// Where: `test_name`, `test_code`, `value`, `comment[N]` or `message_comment[N]`.
+    pub field: String,
+    /// Compound id in the reference set.
+    pub compound_id: String,
+    /// Its class.
+    pub class: &'static str,
+    /// Reference name or synonym that matched.
+    pub name: String,
+}
+
+/// Named compounds for one result (or, with `result` = None, the message's own comments).
+#[derive(Debug, Clone, Serialize)]
+pub struct LabFindings {
+    /// Result index within the message, `None` for message-level comments.
+    pub result: Option<usize>,
+    /// Test code of the result.
+    pub test_code: Option<String>,
+    /// The compounds named.
+    pub named_compounds: Vec<NamedCompound>,
+}
+
+impl Screener {
+    /// Named compounds in a lab message, one entry per result that names any.
+    pub fn screen_lab_message(&self, message: &LabMessage) -> Vec<LabFindings> {
+        let mut out: Vec<LabFindings> = message
+            .results
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let named = self.named_in_result(r);
+                (!named.is_empty()).then(|| LabFindings {
+                    result: Some(i),
+                    test_code: Some(r.test_code.clone()),
+                    named_compounds: named,
+                })
+            })
+            .collect();
+        let mut own = Vec::new();
+        for (i, c) in message.comments.iter().enumerate() {
+            self.names_in(&format!("message_comment[{i}]"), &c.text, &mut own);
+        }
+        if !own.is_empty() {
+            out.push(LabFindings {
+                result: None,
+                test_code: None,
+                named_compounds: own,
+            });
+        }
+        out
+    }
+
+    fn named_in_result(&self, r: &LabResult) -> Vec<NamedCompound> {
+        let mut named = Vec::new();
+        self.names_in("test_code", &r.test_code, &mut named);
+        for c in &r.test_components {
+            self.names_in("test_code", c, &mut named);
+        }
+        if let Some(name) = &r.test_name {
+            self.names_in("test_name", name, &mut named);
+        }
+        self.names_in("value", &value_text(&r.value), &mut named);
+        for (i, c) in r.comments.iter().enumerate() {
+            self.names_in(&format!("comment[{i}]"), &c.text, &mut named);
+        }
+        named
+    }
+
+    fn names_in(&self, field: &str, text: &str, out: &mut Vec<NamedCompound>) {
+        for hit in self.names.find(text) {
+            let duplicate = out
+                .iter()
+                .any(|n| n.field == field && n.compound_id == hit.compound_id);
+            if !duplicate {
+                out.push(NamedCompound {
+                    field: field.to_owned(),
+                    compound_id: hit.compound_id,
+                    class: hit.class.as_str(),
+                    name: hit.name,
+                });
+            }
+        }
+    }
+}
