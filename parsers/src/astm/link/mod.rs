@@ -30,6 +30,13 @@
 //!   send `EOT`, hold 15 s, and re-send the message from its first frame if
 //!   frames were left. Timeout → `EOT`, failed.
 //!
+//! With [`LinkConfig::defer_message_ack`], an `ETX` frame whose last record is
+//! an `L` terminator is not answered at once: [`Link::pending_message`] holds
+//! the message text (H … L) until the driver has stored it and calls
+//! [`Link::resolve_message`] (`ACK`, or `NAK` and the frame is taken back so the
+//! sender's retransmission is accepted afresh). Meanwhile input is held and
+//! timers are suspended.
+//!
 //! Bytes that no rule uses (noise, stray replies) are ignored and counted.
 //! A frame's `CR LF` trailer is optional: we answer once the checksum is in
 //! and swallow a following `CR`/`LF`.
@@ -154,6 +161,12 @@ impl Link {
 
     /// Feed bytes received from the line, in any chunking.
     pub fn on_bytes(&mut self, now: Duration, bytes: &[u8]) {
+        if self.rx.is_pending() {
+            // The sender waits for our answer; anything more is replayed
+            // once the driver resolves the pending message.
+            self.rx_hold(bytes);
+            return;
+        }
         self.check_timers(now);
         let mut rest = bytes;
         while let Some((&b, tail)) = rest.split_first() {
@@ -173,12 +186,19 @@ impl Link {
 
     /// Let timers expire and start queued sends; call at [`next_deadline`](Self::next_deadline).
     pub fn poll(&mut self, now: Duration) {
+        if self.rx.is_pending() {
+            return;
+        }
         self.check_timers(now);
         self.pump(now);
     }
 
     /// When [`poll`](Self::poll) should next be called, if anything is pending.
     pub fn next_deadline(&self) -> Option<Duration> {
+        if self.rx.is_pending() {
+            // Timers are suspended while the driver commits.
+            return None;
+        }
         match self.state {
             State::Receiving { deadline }
             | State::AwaitEnq { deadline }

@@ -11,6 +11,8 @@ use crate::astm::frame::{
     decode_frame, Frame, FrameError, Trailer, ACK, CR, ENQ, EOT, ETB, ETX, LF, NAK, STX,
 };
 
+mod deferred;
+
 /// Receiver bookkeeping, owned by [`Link`].
 #[derive(Debug, Default)]
 pub(super) struct RxState {
@@ -22,12 +24,21 @@ pub(super) struct RxState {
     trailer: TrailerWatch,
     /// Every `STX` that started a frame so far (for frame indexes).
     frames_seen: u64,
+    /// A message-ending frame whose `ACK` waits for the driver's commit.
+    pending: Option<deferred::Pending>,
+    /// Bytes that arrived while a commit was pending, replayed after it.
+    held: Vec<u8>,
 }
 
 impl RxState {
     /// Whether a transfer is being received.
     pub(super) fn is_open(&self) -> bool {
         self.open.is_some()
+    }
+
+    /// Whether a message waits for [`Link::resolve_message`].
+    pub(super) fn is_pending(&self) -> bool {
+        self.pending.is_some()
     }
 }
 
@@ -37,6 +48,8 @@ struct Open {
     t: Transfer,
     expected: u8,
     prev: Option<Prev>,
+    /// Start in `t.text` of the message not yet committed (deferred mode).
+    msg_start: usize,
 }
 
 /// The last accepted frame, to recognise a repeat.
@@ -243,6 +256,7 @@ impl Link {
             },
             expected: 1,
             prev: None,
+            msg_start: 0,
         });
         self.state = receiving_until(now, &self.cfg);
     }
@@ -297,9 +311,18 @@ impl Link {
                 found: frame.number,
             });
         }
+        let saved = deferred::Pending::save(open);
         let i = append(open, &c, &frame);
         self.stats.frames_accepted += 1;
         self.rx.trailer = TrailerWatch::AfterChecksum(Some(i));
+        if self.cfg.defer_message_ack && frame.last && self.defer_if_message_end(saved) {
+            return;
+        }
+        self.answer_accepted();
+    }
+
+    /// Answer an accepted frame: `ACK`, or `EOT` if an interrupt was requested.
+    fn answer_accepted(&mut self) {
         if self.interrupt_requested {
             self.interrupt_requested = false;
             self.stats.interrupts_sent += 1;
@@ -348,6 +371,8 @@ impl Link {
     /// Close the open transfer: emit it whole, or discard it with its bytes.
     fn end_transfer(&mut self, now: Duration, end: Closing) {
         self.rx.collect = None;
+        // Nobody can answer a commit for a transfer that is over.
+        self.rx.pending = None;
         self.rx.trailer = TrailerWatch::Idle;
         if let State::Receiving { .. } = self.state {
             self.state = State::Neutral;

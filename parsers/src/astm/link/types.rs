@@ -38,6 +38,12 @@ pub struct LinkConfig {
     /// capture files, where nobody can repair anything and the bytes are all
     /// there is.
     pub accept_out_of_sequence: bool,
+    /// Receiver: hold back the `ACK` of an `ETX` frame that ends a message
+    /// (its last record is an `L` terminator) until the driver has stored the
+    /// message: see [`Link::pending_message`](super::Link::pending_message) and
+    /// [`Link::resolve_message`](super::Link::resolve_message). Off by default
+    /// (captures, existing drivers): every frame is answered at once.
+    pub defer_message_ack: bool,
 }
 
 impl Default for LinkConfig {
@@ -54,6 +60,7 @@ impl Default for LinkConfig {
             require_enq: true,
             lenient_wrap: true,
             accept_out_of_sequence: false,
+            defer_message_ack: false,
         }
     }
 }
