@@ -10,3 +10,4 @@ pub mod decode;
 pub mod ingest;
 pub mod library;
 pub mod matching;
+pub mod store;
