@@ -1,8 +1,10 @@
 //! synthwatch: lab integration and early warning for synthetic opioids.
 //!
-//! This crate holds the application side: [`decode`] (bytes → normalized lab
-//! messages, the one path every entry point uses) and the [`cli`]. The parsers
-//! themselves live in `synthwatch-parsers`.
+//! Data flows: [`ingest`] adapters commit raw bytes to the [`store`] before
+//! acknowledging; [`pipeline`] workers [`decode`] them (the one path every
+//! entry point uses), [`screen`] them with the [`matching`] core (and a
+//! [`library`] when configured) and publish non-evidential indications.
+//! [`config`] and the [`cli`] drive it. The parsers live in `synthwatch-parsers`.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -11,3 +13,4 @@ pub mod ingest;
 pub mod library;
 pub mod matching;
 pub mod screen;
+pub mod store;

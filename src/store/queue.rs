@@ -1,0 +1,237 @@
+//! The processing queue for workers: claim, finish, fail (retry or
+//! quarantine), and crash recovery at start-up.
+
+use std::time::Duration;
+
+use super::types::Stage;
+use super::{clock, Pool, Store, StoreError, WritePool};
+
+/// SQLite has one writer, so a plain UPDATE … RETURNING inside an IMMEDIATE
+/// transaction cannot hand the same row to two workers.
+const CLAIM_SQLITE: &str = "UPDATE raw_messages SET state = 'processing' \
+     WHERE id = (SELECT q.raw_message_id FROM processing_queue q \
+                 JOIN raw_messages r ON r.id = q.raw_message_id \
+                 WHERE r.state = 'queued' AND q.not_before <= $1 \
+                 ORDER BY q.not_before, q.raw_message_id LIMIT 1) \
+       AND state = 'queued' \
+     RETURNING id, source, transport, bytes, attempts";
+
+/// PostgreSQL workers skip rows another worker has locked instead of waiting.
+const CLAIM_PG: &str = "WITH next AS ( \
+         SELECT q.raw_message_id FROM processing_queue q \
+         JOIN raw_messages r ON r.id = q.raw_message_id \
+         WHERE r.state = 'queued' AND q.not_before <= $1 \
+         ORDER BY q.not_before, q.raw_message_id LIMIT 1 \
+         FOR UPDATE OF q, r SKIP LOCKED) \
+     UPDATE raw_messages m SET state = 'processing' FROM next \
+     WHERE m.id = next.raw_message_id \
+     RETURNING m.id, m.source, m.transport, m.bytes, m.attempts";
+
+const MARK_CLAIMED: &str =
+    "UPDATE processing_queue SET worker = $2, claimed_at = $3 WHERE raw_message_id = $1";
+
+/// A raw message handed to a worker.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueuedMessage {
+    /// Raw message id (pass back to `mark_done` / `mark_failed`).
+    pub id: i64,
+    /// Source name.
+    pub source: String,
+    /// Transport name.
+    pub transport: String,
+    /// The bytes as received.
+    pub bytes: Vec<u8>,
+    /// Failed attempts before this one.
+    pub attempts: i64,
+}
+
+/// Raw messages per state, from [`Store::queue_counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Waiting for a worker.
+    pub queued: i64,
+    /// Claimed by a worker.
+    pub processing: i64,
+    /// Processed.
+    pub done: i64,
+    /// Given up on.
+    pub quarantined: i64,
+}
+
+/// What [`Store::mark_failed`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailOutcome {
+    /// Back in the queue, due after the `retry_after` given.
+    Retrying {
+        /// Failed attempts so far.
+        attempts: i64,
+    },
+    /// Attempts exhausted: moved to the quarantine.
+    Quarantined {
+        /// The quarantine entry.
+        quarantine_id: i64,
+    },
+}
+
+impl Store {
+    /// Claims the oldest due queued message for `worker`, or `None` if
+    /// nothing is due. The message is `processing` until marked.
+    pub async fn claim_next(&self, worker: &str) -> Result<Option<QueuedMessage>, StoreError> {
+        let now = clock::now();
+        let claim = match &self.pool {
+            Pool::Sqlite(_) => CLAIM_SQLITE,
+            Pool::Pg(_) => CLAIM_PG,
+        };
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let claimed: Option<QueuedMessage> = sqlx::query_as(claim)
+                .bind(now.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(m) = &claimed {
+                sqlx::query(MARK_CLAIMED)
+                    .bind(m.id)
+                    .bind(worker)
+                    .bind(now.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(claimed)
+        })
+    }
+
+    /// Marks a claimed message processed and removes it from the queue.
+    pub async fn mark_done(&self, id: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let n = sqlx::query(
+                "UPDATE raw_messages SET state = 'done', last_error = NULL \
+                 WHERE id = $1 AND state = 'processing'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "processing message", id });
+            }
+            sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records a failed attempt at `stage`. Below the store's `max_attempts`
+    /// the message goes back to the queue, due after `retry_after`; at the
+    /// limit it is quarantined with `error` as the reason.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        stage: Stage,
+        error: &str,
+        retry_after: Duration,
+    ) -> Result<FailOutcome, StoreError> {
+        let now = clock::now();
+        let due = clock::now_plus(retry_after);
+        let max_attempts = self.max_attempts;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let attempts: Option<i64> = sqlx::query_scalar(
+                "UPDATE raw_messages SET attempts = attempts + 1, last_error = $2 \
+                 WHERE id = $1 AND state = 'processing' RETURNING attempts",
+            )
+            .bind(id)
+            .bind(error)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(attempts) = attempts else {
+                return Err(StoreError::NotFound { what: "processing message", id });
+            };
+            let outcome = if attempts >= max_attempts {
+                sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let quarantine_id: i64 = sqlx::query_scalar(super::quarantine::QUARANTINE_RAW)
+                    .bind(id)
+                    .bind(stage.as_str())
+                    .bind(error)
+                    .bind(now.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                FailOutcome::Quarantined { quarantine_id }
+            } else {
+                sqlx::query("UPDATE raw_messages SET state = 'queued' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "UPDATE processing_queue SET not_before = $2, worker = NULL, claimed_at = NULL \
+                     WHERE raw_message_id = $1",
+                )
+                .bind(id)
+                .bind(due.as_str())
+                .execute(&mut *tx)
+                .await?;
+                FailOutcome::Retrying { attempts }
+            };
+            tx.commit().await?;
+            Ok(outcome)
+        })
+    }
+
+    /// Crash recovery, run once at start-up before workers start: every
+    /// message left `processing` goes back to `queued`, and any queued
+    /// message missing its queue row gets one. Returns how many were requeued.
+    pub async fn requeue_stale_processing(&self) -> Result<u64, StoreError> {
+        let now = clock::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let n = sqlx::query("UPDATE raw_messages SET state = 'queued' WHERE state = 'processing'")
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("UPDATE processing_queue SET worker = NULL, claimed_at = NULL")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO processing_queue (raw_message_id, not_before) \
+                 SELECT r.id, $1 FROM raw_messages r WHERE r.state = 'queued' \
+                 AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.raw_message_id = r.id)",
+            )
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(n)
+        })
+    }
+
+    /// Counts raw messages in each state (for status displays and tests).
+    pub async fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
+        let mut counts = QueueCounts::default();
+        let slots = [
+            (&mut counts.queued, "queued"),
+            (&mut counts.processing, "processing"),
+            (&mut counts.done, "done"),
+            (&mut counts.quarantined, "quarantined"),
+        ];
+        for (slot, state) in slots {
+            *slot = on_pool!(self, pool => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM raw_messages WHERE state = $1")
+                    .bind(state)
+                    .fetch_one(pool)
+                    .await?
+            });
+        }
+        Ok(counts)
+    }
+}
