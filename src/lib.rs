@@ -8,9 +8,11 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod ingest;
 pub mod library;
 pub mod matching;
+pub mod pipeline;
 pub mod screen;
 pub mod store;

@@ -2,6 +2,10 @@
 
 mod match_cmd;
 mod parse;
+mod runtime;
+mod serve;
+mod simulate;
+mod store_cmds;
 
 use std::path::PathBuf;
 
@@ -23,6 +27,17 @@ enum Command {
     /// Screen spectra for nitazene and fentanyl class indications, reference-compound masses
     /// and library hits; name compounds in lab results; interpret strip readings.
     Match(MatchArgs),
+    /// Run the ingest daemon: instrument listeners and folders → store → screening → published
+    /// indications.
+    Serve(serve::ServeArgs),
+    /// Ingest files once through the daemon's pipeline and print the published results.
+    Ingest(store_cmds::IngestArgs),
+    /// List published indications.
+    Results(store_cmds::ResultsArgs),
+    /// List or replay quarantined input.
+    Quarantine(store_cmds::QuarantineArgs),
+    /// Play a capture as an instrument would (ASTM over serial or TCP, HL7 over MLLP).
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Arguments of `synthwatch match`.
@@ -173,5 +188,10 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Match(args) => match_cmd::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Ingest(args) => store_cmds::ingest(&args),
+        Command::Results(args) => store_cmds::results(&args),
+        Command::Quarantine(args) => store_cmds::quarantine(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }
