@@ -171,7 +171,13 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                     since: Some(started),
                     latest_only: true,
                 };
-                let rows = store.results(&filter).await.map_err(|e| e.to_string())?;
+                let mut rows = store.results(&filter).await.map_err(|e| e.to_string())?;
+                if rows.is_empty() {
+                    // Nothing new (everything was already stored): show what is published.
+                    eprintln!("no new indication; the latest published ones follow");
+                    let all = ResultFilter { sample: None, since: None, latest_only: true };
+                    rows = store.results(&all).await.map_err(|e| e.to_string())?;
+                }
                 print_results(&rows, true).map_err(|e| e.to_string())?;
                 let counts = store.queue_counts().await.map_err(|e| e.to_string())?;
                 if counts.quarantined > 0 {
