@@ -3,6 +3,9 @@
 //! the reader (criterion's harness would dominate a callgrind profile).
 //!
 //! `cargo run --release -p synthwatch-parsers --example read_repeat -- msp FILE [N]`
+//!
+//! The last line is `median_s=…`: the median wall time of one read (file
+//! already in memory), which `benches/peers/matchms_peer.py --alternate` uses.
 
 use std::process::ExitCode;
 
@@ -31,14 +34,22 @@ fn main() -> ExitCode {
         let peaks = file.spectra.iter().map(|s| s.peaks.len()).sum();
         Ok((file.spectra.len(), peaks))
     };
+    let mut times_s = Vec::with_capacity(times);
     for _ in 0..times {
-        match read(&bytes) {
+        let start = std::time::Instant::now();
+        let counts = read(&bytes);
+        times_s.push(start.elapsed().as_secs_f64());
+        match counts {
             Ok((spectra, peaks)) => println!("{spectra} spectra, {peaks} peaks"),
             Err(e) => {
                 eprintln!("{path}: {e}");
                 return ExitCode::FAILURE;
             }
         }
+    }
+    times_s.sort_by(f64::total_cmp);
+    if let Some(median) = times_s.get(times_s.len() / 2) {
+        println!("median_s={median:.6}");
     }
     ExitCode::SUCCESS
 }

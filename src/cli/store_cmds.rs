@@ -175,7 +175,11 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                 if rows.is_empty() {
                     // Nothing new (everything was already stored): show what is published.
                     eprintln!("no new indication; the latest published ones follow");
-                    let all = ResultFilter { sample: None, since: None, latest_only: true };
+                    let all = ResultFilter {
+                        sample: None,
+                        since: None,
+                        latest_only: true,
+                    };
                     rows = store.results(&all).await.map_err(|e| e.to_string())?;
                 }
                 print_results(&rows, true).map_err(|e| e.to_string())?;
