@@ -288,9 +288,9 @@ fn table_cases_on_every_engine() {
 
 #[test]
 fn search_many_matches_search_and_memory_is_bounded() {
-    // 20 000 spectra: more than one 2¹⁴-spectrum accumulation block.
+    // 70 000 spectra: more than one 2¹⁶-spectrum block of the index.
     let clean = CleanParams::default();
-    let lib: Vec<CleanSpectrum> = synthetic::library(7, 20_000)
+    let lib: Vec<CleanSpectrum> = synthetic::library(7, 70_000)
         .into_iter()
         .map(|r| clean_ms2(r.peaks, Some(r.precursor), &clean))
         .collect();

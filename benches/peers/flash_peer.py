@@ -10,6 +10,12 @@ float64, so values are bit-identical), cleaned by Flash's own defaults.
       single process) per query, median µs/query, and print the ratio against
       our criterion estimates ($CARGO_TARGET_DIR/criterion/index_<n>/<mode>/new).
       --run-ours runs `cargo bench --bench match -- index/<n>/` first.
+  python3 benches/peers/flash_peer.py --rounds 5 --sizes 1000000
+      back to back: per size, start `examples/index_timing <n> --serve` (build
+      it first: cargo build --release --example index_timing), then per round
+      and mode time one pass of ours and one pass of Flash over the same
+      --queries queries (mean us/query per pass), alternating; print per-round
+      figures and the medians of ours, Flash and the per-round ratio.
   python3 benches/peers/flash_peer.py --verify
       run `cargo test --release --test match_index -- --ignored
       write_flash_peer_json` (our top-10 hits for 200 queries on 10^4 spectra,
@@ -132,6 +138,47 @@ def bench(args):
         del flash
 
 
+def flash_pass(flash, mode, qs):
+    t = time.perf_counter()
+    for _, prec, peaks in qs:
+        if mode == "identity":
+            flash.identity_search(precursor_mz=prec, peaks=peaks, ms1_tolerance_in_da=0.01, ms2_tolerance_in_da=0.02)
+        else:
+            flash.open_search(peaks=peaks, ms2_tolerance_in_da=0.02)
+    return (time.perf_counter() - t) * 1e6 / len(qs)
+
+
+def rounds(args):
+    exe = Path(args.ours_bin) if args.ours_bin else TARGET / "release" / "examples" / "index_timing"
+    print(f"load average {os.getloadavg()}")
+    for n in args.sizes:
+        ours = subprocess.Popen([str(exe), str(n), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready = ours.stdout.readline().split()
+        flash, _, _ = build(n)
+        qs = clean_queries(flash, n, args.queries)
+        print(f"n={n}: ours {ready[2]} B/peak, {len(qs)} queries per pass")
+
+        def ours_pass(mode):
+            ours.stdin.write(f"{mode} 1 {len(qs)}\n")
+            ours.stdin.flush()
+            return float(ours.stdout.readline())
+
+        for mode in ("identity", "open"):
+            ours_pass(mode), flash_pass(flash, mode, qs[: max(1, len(qs) // 10)])  # warm up
+            o, f = [], []
+            for r in range(args.rounds):
+                pair = [("ours", lambda: ours_pass(mode)), ("flash", lambda: flash_pass(flash, mode, qs))]
+                for who, run in pair if r % 2 == 0 else pair[::-1]:
+                    (o if who == "ours" else f).append(run())
+                print(f"  {mode:8} round {r}: ours {o[-1]:8.2f} us  Flash {f[-1]:9.1f} us  ratio {f[-1] / o[-1]:5.1f}x")
+            ratios = [b / a for a, b in zip(o, f)]
+            print(f"  {mode:8} MEDIAN ours {statistics.median(o):8.2f} us/query  Flash {statistics.median(f):9.1f} us/query"
+                  f"  Flash/ours {statistics.median(ratios):5.1f}x (min {min(ratios):.1f}x)  load {os.getloadavg()[0]:.2f}")
+        ours.stdin.close()
+        ours.wait()
+        del flash
+
+
 def verify(args):
     out = TARGET / "flash_peer_ours.json"
     env = dict(os.environ, SYNTHWATCH_PEER_OUT=str(out), SYNTHWATCH_PEER_N=str(args.verify_n), CARGO_TARGET_DIR=str(TARGET))
@@ -178,9 +225,14 @@ def main():
     ap.add_argument("--run-ours", action="store_true")
     ap.add_argument("--verify", action="store_true")
     ap.add_argument("--verify-n", type=int, default=10000)
+    ap.add_argument("--rounds", type=int, default=0, help="alternate ours/Flash passes this many times per mode")
+    ap.add_argument("--ours-bin", default=None, help="index_timing binary (default: $CARGO_TARGET_DIR/release/examples)")
     args = ap.parse_args()
     if args.verify:
         sys.exit(verify(args))
+    if args.rounds:
+        rounds(args)
+        return
     bench(args)
 
 

@@ -2,17 +2,33 @@
 
 use super::keys::{from_key, key, Buckets};
 use super::search::Scratch;
+use super::table::BlockTable;
 use super::weight::prepare;
 use super::{IndexError, SpectrumId, Weighting};
 use crate::matching::CleanSpectrum;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-/// Peaks per bucket the fragment table aims for (`u32` entries → ~1 B/peak).
+/// Peaks per bucket and block the fragment table aims for (`u32` entries → ~1 B/peak).
 const FRAG_PEAKS_PER_BUCKET: usize = 4;
+/// Spectra per block (`u16` ids within a block; 2^BLOCK_SHIFT × 8 B accumulator).
+pub(super) const BLOCK_SHIFT: u32 = 16;
+pub(super) const BLOCK_MASK: u32 = (1 << BLOCK_SHIFT) - 1;
+/// Granularity of the position → block table.
+const CHUNK_SHIFT: u32 = 16;
 /// The neutral-loss table is coarser (hybrid only; ~0.06 B/peak).
 const NL_PEAKS_PER_BUCKET: usize = 64;
 const LIMIT: u64 = u32::MAX as u64 - 1;
+
+/// One indexed fragment (8 B): the low 16 bits of its m/z key (the upper 16
+/// come from its bucket), its spectrum's id within the block (internal id =
+/// block · 2^BLOCK_SHIFT + `spec`), and its halved weighted intensity.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Frag {
+    pub(super) lo: u16,
+    pub(super) spec: u16,
+    pub(super) int: f32,
+}
 
 /// Collects library spectra, then [`IndexBuilder::build`]s a [`LibraryIndex`].
 #[derive(Debug, Clone, Default)]
@@ -94,7 +110,8 @@ impl IndexBuilder {
             .map(|&i| self.precursors[i as usize].unwrap_or(f64::NAN))
             .collect();
 
-        // Fragments in internal spectrum order, then a stable sort by m/z key.
+        // Fragments in internal spectrum order, then a stable sort by
+        // (block of 2^BLOCK_SHIFT spectra, m/z key).
         let mut frags: Vec<(u32, u32, f32)> = Vec::with_capacity(self.mz.len());
         for (internal, &ext) in order.iter().enumerate() {
             let (s, e) = (
@@ -105,9 +122,19 @@ impl IndexBuilder {
         }
         drop(self.mz);
         drop(self.half);
-        frags.par_sort_by_key(|f| f.0);
+        frags.par_sort_by_key(|f| (f.1 >> BLOCK_SHIFT, f.0));
+        let n_blocks = n.div_ceil(1 << BLOCK_SHIFT).max(1);
+        let block_start: Vec<u32> = (0..=n_blocks)
+            .map(|b| frags.partition_point(|f| ((f.1 >> BLOCK_SHIFT) as usize) < b) as u32)
+            .collect();
+        let chunk_block: Vec<u32> = (0..=frags.len() >> CHUNK_SHIFT)
+            .map(|c| {
+                (block_start[..n_blocks].partition_point(|&s| s as usize <= c << CHUNK_SHIFT) - 1)
+                    as u32
+            })
+            .collect();
         let keys: Vec<u32> = frags.iter().map(|f| f.0).collect();
-        let frag_buckets = Buckets::build(&keys, FRAG_PEAKS_PER_BUCKET);
+        let frag_table = BlockTable::build(&keys, &block_start, FRAG_PEAKS_PER_BUCKET);
         let mut hi_start = Vec::new();
         let mut hi_val = Vec::new();
         for (i, &k) in keys.iter().enumerate() {
@@ -116,15 +143,21 @@ impl IndexBuilder {
                 hi_val.push(k & !0xffff);
             }
         }
-        let frag_lo: Vec<u16> = keys.iter().map(|&k| k as u16).collect();
-        let frag_spec: Vec<u32> = frags.iter().map(|f| f.1).collect();
-        let frag_int: Vec<f32> = frags.iter().map(|f| f.2).collect();
+        let internal: Vec<u32> = frags.iter().map(|f| f.1).collect();
+        let frag: Vec<Frag> = frags
+            .iter()
+            .map(|f| Frag {
+                lo: f.0 as u16,
+                spec: (f.1 & BLOCK_MASK) as u16,
+                int: f.2,
+            })
+            .collect();
         drop(frags);
 
         // Neutral losses of spectra with a precursor, as a permutation.
         let mut nl: Vec<u64> = keys
             .par_iter()
-            .zip(frag_spec.par_iter())
+            .zip(internal.par_iter())
             .enumerate()
             .filter(|(_, (_, &s))| (s as usize) < n_with_precursor)
             .map(|(p, (&k, &s))| {
@@ -133,6 +166,7 @@ impl IndexBuilder {
             })
             .collect();
         drop(keys);
+        drop(internal);
         nl.par_sort_unstable();
         let nl_keys: Vec<u32> = nl.iter().map(|&x| (x >> 32) as u32).collect();
         let nl_buckets = Buckets::build(&nl_keys, NL_PEAKS_PER_BUCKET);
@@ -144,10 +178,10 @@ impl IndexBuilder {
             precursor,
             n_with_precursor: n_with_precursor as u32,
             external: order,
-            frag_lo,
-            frag_int,
-            frag_spec,
-            frag_buckets,
+            frag,
+            frag_table,
+            block_start,
+            chunk_block,
             hi_start,
             hi_val,
             nl_perm,
@@ -167,10 +201,13 @@ pub struct LibraryIndex {
     pub(super) n_with_precursor: u32,
     /// Internal → external id.
     pub(super) external: Vec<u32>,
-    pub(super) frag_lo: Vec<u16>,
-    pub(super) frag_int: Vec<f32>,
-    pub(super) frag_spec: Vec<u32>,
-    pub(super) frag_buckets: Buckets,
+    /// Fragments, block by block, each block sorted by m/z key.
+    pub(super) frag: Vec<Frag>,
+    pub(super) frag_table: BlockTable,
+    /// First fragment position of each block (one extra entry: the total).
+    pub(super) block_start: Vec<u32>,
+    /// Block holding fragment position `c · 2^CHUNK_SHIFT`, for [`LibraryIndex::spec`].
+    chunk_block: Vec<u32>,
     /// Runs of fragment keys sharing their upper 16 bits (start index, bits).
     hi_start: Vec<u32>,
     hi_val: Vec<u32>,
@@ -187,7 +224,7 @@ impl LibraryIndex {
 
     /// Number of indexed peaks.
     pub fn n_peaks(&self) -> usize {
-        self.frag_int.len()
+        self.frag.len()
     }
 
     /// The weighting the library was built with (queries get the same).
@@ -200,10 +237,10 @@ impl LibraryIndex {
     /// per-spectrum precursor and id arrays (not the per-thread scratch).
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.frag_lo.capacity() * size_of::<u16>()
-            + (self.frag_int.capacity() + self.frag_spec.capacity()) * 4
+        self.frag.capacity() * size_of::<Frag>()
             + self.nl_perm.capacity() * 4
-            + self.frag_buckets.memory_bytes()
+            + self.frag_table.memory_bytes()
+            + (self.block_start.capacity() + self.chunk_block.capacity()) * 4
             + self.nl_buckets.memory_bytes()
             + (self.hi_start.capacity() + self.hi_val.capacity()) * 4
             + self.precursor.capacity() * size_of::<f64>()
@@ -214,13 +251,23 @@ impl LibraryIndex {
     #[inline]
     pub(super) fn frag_key(&self, p: usize) -> u32 {
         let run = self.hi_start.partition_point(|&s| s as usize <= p) - 1;
-        self.hi_val[run] | self.frag_lo[p] as u32
+        self.hi_val[run] | self.frag[p].lo as u32
+    }
+
+    /// Internal spectrum id of fragment `p`.
+    #[inline]
+    pub(super) fn spec(&self, p: usize) -> u32 {
+        let mut b = self.chunk_block[p >> CHUNK_SHIFT] as usize;
+        while self.block_start[b + 1] as usize <= p {
+            b += 1;
+        }
+        ((b as u32) << BLOCK_SHIFT) | self.frag[p].spec as u32
     }
 
     /// The neutral-loss key of fragment `p` (its spectrum has a precursor).
     #[inline]
     pub(super) fn nl_key(&self, p: usize) -> u32 {
-        let s = self.frag_spec[p] as usize;
+        let s = self.spec(p) as usize;
         key((self.precursor[s] - from_key(self.frag_key(p)) as f64) as f32)
     }
 

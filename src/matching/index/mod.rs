@@ -47,43 +47,56 @@
 //! # Index layout and memory ([`LibraryIndex::memory_bytes`])
 //!
 //! Spectra are renumbered by ascending precursor m/z (missing precursors last),
-//! so an identity search touches one contiguous id range. All peaks live in
-//! one structure of arrays sorted by m/z: `u16` low key bits (the `f32` m/z,
-//! losslessly, with the bucket table — see `keys`), `f32` halved weighted
-//! intensity, `u32` spectrum: **10 B/peak**. The neutral-loss index is a `u32`
-//! permutation of the fragment arrays sorted by loss (**4 B/peak**); its edge
-//! buckets recompute the loss from precursor and m/z. Two bucket tables
-//! (~1 entry per 16 peaks each), the m/z high-bits run table, and per spectrum
-//! an `f64` precursor and `u32` external id complete it; all of these are
-//! counted. Per-thread scratch (8 B per library spectrum, plus 4 for hybrid) is
-//! not part of the index and reported by [`Scratch::memory_bytes`].
+//! so an identity search touches one contiguous id range, and cut into blocks
+//! of 2¹⁶ consecutive internal ids. The fragments of each block are stored
+//! together, sorted by m/z, as one 8-byte record each: `u16` low key bits (the
+//! `f32` m/z, losslessly, with the bucket table — see `keys`), `u16` spectrum
+//! id within the block, `f32` halved weighted intensity: **8 B/peak**, and a
+//! window's scan reads one contiguous run of records. One bucket table serves
+//! all blocks (`table`): one key geometry, per bucket the start of every
+//! block, bucket-major (~1 entry per 4 peaks, **~1 B/peak**). The neutral-loss
+//! index is a `u32` permutation of the fragment records sorted by loss
+//! (**4 B/peak**); its edge buckets recompute the loss from precursor and m/z.
+//! The neutral-loss bucket table (~1 entry per 64 peaks), the m/z high-bits
+//! run table, the block starts with a coarse position → block table, and per
+//! spectrum an `f64` precursor and `u32` external id complete it (~13.2 B/peak
+//! for the 20-peak synthetic libraries); all of these are counted. Per-thread
+//! scratch (a 512 KiB block accumulator; for hybrid 12 B per library
+//! spectrum) is not part of the index and reported by [`Scratch::memory_bytes`].
 //!
 //! # Search
 //!
-//! Per query peak: two bucket-table reads and two edge scans (a vectorised
-//! count over the bucket's `u16` low bits) give the window `lo..hi` of the
-//! fragment arrays; the pair terms of the whole window are computed in one
-//! branch-free, auto-vectorised pass (`log₂` by polynomial). Open search then
-//! partitions the `(spectrum, term)` pairs by block of 2¹⁴ spectra (a stable
-//! counting sort) and sums each block in a 128 KiB array that stays in L2;
-//! identity search adds straight into a dense array, since its candidates lie
-//! in one narrow id range; hybrid does the same plus the neutral-loss pass.
-//! Only touched entries are read for the top N (a bounded selection with a
-//! rising bar, external ids loaded only for candidates that clear it) and
-//! reset, so a query costs O(candidates), not O(library).
+//! Open and identity search (`scan`) walk the blocks of their spectrum-id
+//! range (all blocks, or the one or two an identity precursor window covers).
+//! Each query peak's two window edges are resolved to bucket rows once; per
+//! block, the table row gives each edge's bucket in that block and a
+//! vectorised count over the bucket's `u16` low bits the exact position. Per
+//! window the pair terms are computed in one branch-free, auto-vectorised pass
+//! (`log₂` by polynomial, `f32`) and added into a block-sized (2¹⁶ × 8 B)
+//! accumulator that stays in L2, so the scatter never misses to memory and no
+//! `(spectrum, term)` pairs are buffered or partitioned. After a block's
+//! windows, they are walked again to offer each touched spectrum once to the
+//! top N (a bounded selection with a rising bar; external ids loaded only for
+//! candidates that clear it) and reset it, so a query costs O(candidates +
+//! blocks × peaks), not O(library). Hybrid search adds into a dense
+//! per-library array (its neutral-loss rules need per-spectrum marks) and
+//! then reads only the touched entries.
 //!
 //! [`LibraryIndex::search_with`] is the single-threaded path (caller-owned
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
 //! [`Searcher::search_many`] runs queries on rayon with one scratch per worker.
 //!
 //! Known limit: open search on 10⁶ spectra is bound by the ~20–40 k window
-//! candidates each query must score exactly (Flash semantics); see the report
-//! figures in `benches/match/index.rs`.
+//! candidates each query must score exactly (Flash semantics): per candidate a
+//! term, an L2 scatter and an L2 read-back, plus the DRAM traffic of reading
+//! ~250 KB of fragment records per query.
 
 mod brute;
 mod build;
 mod keys;
+mod scan;
 mod search;
+mod table;
 mod topn;
 mod weight;
 

@@ -1,18 +1,11 @@
-//! The index's query path: windows from the bucket tables, vectorised pair
-//! terms, then scores accumulated per block of spectra (open search) or in a
-//! dense array (identity: a narrow id range; hybrid), resetting only touched
-//! entries.
-//!
-//! Open search touches tens of thousands of spectra per query at 10⁶; a dense
-//! `(score, count)` array of 8 MB makes every scatter a cache miss. Instead
-//! the `(spectrum, term)` pairs of all windows are appended to two buffers,
-//! stably partitioned by block of 2¹⁴ spectra (a counting sort), and each
-//! block is summed in a 128 KiB L2-resident array. The partition is stable,
-//! so every spectrum's terms are still added in query-peak order and the
-//! sums are bit-identical to the brute force.
+//! The index's query path: open and identity search through the fused block
+//! scan (`scan`), hybrid search through a dense per-library array (it needs
+//! per-spectrum marks for the neutral-loss rules), resetting only touched
+//! entries; then the top N.
 
-use super::build::LibraryIndex;
+use super::build::{LibraryIndex, BLOCK_SHIFT};
 use super::keys::key_range;
+use super::scan::QPeak;
 use super::topn::TopN;
 use super::weight::{pair_term, prepare, xlog2x};
 use super::{Hit, SearchMode, SearchParams, Searcher, SpectrumId};
@@ -20,16 +13,17 @@ use crate::matching::CleanSpectrum;
 use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Acc {
-    score: f32,
-    count: u32,
+pub(super) struct Acc {
+    pub(super) score: f32,
+    pub(super) count: u32,
 }
 
-/// Per-thread working memory for [`LibraryIndex::search_with`]: pair buffers
-/// and one 2¹⁴-spectrum block array (open search), a dense score array over
-/// the library (allocated on the first identity or hybrid search, 8 B per
-/// spectrum, plus 4 B for hybrid marks), and the lists that let a query reset
-/// only what it touched. Reusable across queries (and resized for another index).
+/// Per-thread working memory for [`LibraryIndex::search_with`]: one
+/// block accumulator (2^16 spectra × 8 B = 512 KiB) and window buffers (open
+/// and identity search), a dense score array over the library (allocated on
+/// the first hybrid search, 12 B per spectrum with its marks), and the lists
+/// that let a query reset only what it touched. Reusable across queries (and
+/// resized for another index).
 #[derive(Debug, Default)]
 pub struct Scratch {
     acc: Vec<Acc>,
@@ -37,17 +31,12 @@ pub struct Scratch {
     touched: Vec<u32>,
     marked: Vec<u32>,
     ranges: Vec<(u32, u32)>,
-    top: TopN,
-    pspec: Vec<u32>,
-    pterm: Vec<f32>,
-    sspec: Vec<u32>,
-    sterm: Vec<f32>,
-    block_ends: Vec<u32>,
-    local: Vec<Acc>,
+    pub(super) top: TopN,
+    pub(super) local: Vec<Acc>,
+    pub(super) terms: Vec<f32>,
+    pub(super) wins: Vec<(u32, u32)>,
+    pub(super) qpeaks: Vec<QPeak>,
 }
-
-/// Spectra per accumulation block (2¹⁴ × 8 B = 128 KiB).
-const BLOCK_SHIFT: u32 = 14;
 
 impl Scratch {
     /// Heap bytes held.
@@ -56,10 +45,10 @@ impl Scratch {
             + (self.mark.capacity() + self.touched.capacity() + self.marked.capacity()) * 4
             + self.ranges.capacity() * 8
             + self.top.memory_bytes()
-            + (self.pspec.capacity() + self.pterm.capacity()) * 4
-            + (self.sspec.capacity() + self.sterm.capacity()) * 4
             + self.local.capacity() * 8
-            + self.block_ends.capacity() * 4
+            + self.terms.capacity() * 4
+            + self.wins.capacity() * 8
+            + self.qpeaks.capacity() * std::mem::size_of::<QPeak>()
     }
 
     /// Size the dense array for a library of `n` spectra.
@@ -101,22 +90,6 @@ impl LibraryIndex {
         Scratch::default()
     }
 
-    /// Fragment-array window for keys `[kl, kh]`.
-    #[inline]
-    fn frag_range(&self, kl: u32, kh: u32) -> (usize, usize) {
-        // Within a bucket all keys share their upper 16 bits: compare the
-        // stored low halves (a branch-free, vectorised count).
-        self.frag_buckets.range(kl, kh, |_, r, k, incl| {
-            let t = k as u16;
-            let lows = &self.frag_lo[r];
-            if incl {
-                lows.iter().filter(|&&x| x <= t).count()
-            } else {
-                lows.iter().filter(|&&x| x < t).count()
-            }
-        })
-    }
-
     /// Search with caller-provided scratch (the single-threaded path).
     pub fn search_with(
         &self,
@@ -132,8 +105,9 @@ impl LibraryIndex {
         let q = prepare(&query.peaks, self.weighting);
         match params.mode {
             SearchMode::Open => {
-                self.open_blocked(&q.mz, &q.half, params, scratch);
-                return self.hits(pq, scratch);
+                self.query_peaks(&q.mz, &q.half, params, &mut scratch.qpeaks);
+                self.scan(0, self.n_spectra() as u32, scratch);
+                self.hits(pq, scratch)
             }
             SearchMode::Identity {
                 precursor_tolerance,
@@ -143,127 +117,15 @@ impl LibraryIndex {
                 let with = &self.precursor[..self.n_with_precursor as usize];
                 let s0 = with.partition_point(|&p| p < pq - w);
                 let s1 = with.partition_point(|&p| p <= pq + w);
-                if s0 >= s1 {
-                    return Vec::new();
-                }
-                scratch.dense(self.n_spectra());
-                self.identity(
-                    &q.mz,
-                    &q.half,
-                    params,
-                    (s0 as u32, (s1 - s0) as u32),
-                    scratch,
-                );
+                self.query_peaks(&q.mz, &q.half, params, &mut scratch.qpeaks);
+                self.scan(s0 as u32, s1 as u32, scratch);
+                self.hits(Some(pq), scratch)
             }
             SearchMode::Hybrid => {
                 let Some(pq) = pq else { return Vec::new() };
                 scratch.dense(self.n_spectra());
                 self.hybrid(pq, &q.mz, &q.half, params, scratch);
-            }
-        }
-        self.collect(pq, scratch)
-    }
-
-    /// Identity search: product-ion matches of spectra with internal id in
-    /// `start..start + width`, one unsigned compare per candidate.
-    fn identity(
-        &self,
-        mz: &[f32],
-        half: &[f32],
-        params: &SearchParams,
-        (start, width): (u32, u32),
-        sc: &mut Scratch,
-    ) {
-        for (&q, &a) in mz.iter().zip(half) {
-            let w = params.fragment_tolerance.at(q as f64);
-            let Some((kl, kh)) = key_range(q as f64 - w, q as f64 + w) else {
-                continue;
-            };
-            let (lo, hi) = self.frag_range(kl, kh);
-            let fa = xlog2x(a);
-            for (&s, &b) in self.frag_spec[lo..hi].iter().zip(&self.frag_int[lo..hi]) {
-                if s.wrapping_sub(start) < width {
-                    sc.add(s, pair_term(a, fa, b));
-                }
-            }
-        }
-    }
-
-    /// Open search, accumulated block by block (see the module docs).
-    fn open_blocked(&self, mz: &[f32], half: &[f32], params: &SearchParams, sc: &mut Scratch) {
-        sc.pspec.clear();
-        sc.pterm.clear();
-        for (&q, &a) in mz.iter().zip(half) {
-            let w = params.fragment_tolerance.at(q as f64);
-            let Some((kl, kh)) = key_range(q as f64 - w, q as f64 + w) else {
-                continue;
-            };
-            let (lo, hi) = self.frag_range(kl, kh);
-            let fa = xlog2x(a);
-            sc.pspec.extend_from_slice(&self.frag_spec[lo..hi]);
-            sc.pterm
-                .extend(self.frag_int[lo..hi].iter().map(|&b| pair_term(a, fa, b)));
-        }
-        let n_blocks = (self.n_spectra() >> BLOCK_SHIFT) + 1;
-        let block = 1usize << BLOCK_SHIFT;
-        if sc.local.len() < block.min(self.n_spectra()) {
-            sc.local = vec![Acc::default(); block.min(self.n_spectra())];
-        }
-        let mut local = std::mem::take(&mut sc.local);
-        if n_blocks == 1 {
-            self.accumulate(&sc.pspec, &sc.pterm, &mut local, &mut sc.top);
-        } else {
-            // Stable counting sort by block.
-            sc.block_ends.clear();
-            sc.block_ends.resize(n_blocks, 0);
-            for &s in &sc.pspec {
-                sc.block_ends[(s >> BLOCK_SHIFT) as usize] += 1;
-            }
-            let mut sum = 0u32;
-            for c in sc.block_ends.iter_mut() {
-                let n = *c;
-                *c = sum;
-                sum += n;
-            }
-            sc.sspec.clear();
-            sc.sspec.resize(sc.pspec.len(), 0);
-            sc.sterm.clear();
-            sc.sterm.resize(sc.pspec.len(), 0.0);
-            for (&s, &t) in sc.pspec.iter().zip(&sc.pterm) {
-                let slot = &mut sc.block_ends[(s >> BLOCK_SHIFT) as usize];
-                sc.sspec[*slot as usize] = s;
-                sc.sterm[*slot as usize] = t;
-                *slot += 1;
-            }
-            let mut start = 0usize;
-            for &end in &sc.block_ends {
-                let end = end as usize;
-                self.accumulate(
-                    &sc.sspec[start..end],
-                    &sc.sterm[start..end],
-                    &mut local,
-                    &mut sc.top,
-                );
-                start = end;
-            }
-        }
-        sc.local = local;
-    }
-
-    /// Sum one block's terms in `local`, offer each spectrum once, reset.
-    #[inline]
-    fn accumulate(&self, specs: &[u32], terms: &[f32], local: &mut [Acc], top: &mut TopN) {
-        let mask = ((1usize << BLOCK_SHIFT) - 1) as u32;
-        for (&s, &t) in specs.iter().zip(terms) {
-            let e = &mut local[(s & mask) as usize];
-            e.score += t;
-            e.count += 1;
-        }
-        for &s in specs {
-            let e = &mut local[(s & mask) as usize];
-            if e.count > 0 {
-                let e = std::mem::take(e);
-                top.offer(e.score, s, e.count, || self.external[s as usize]);
+                self.collect(Some(pq), scratch)
             }
         }
     }
@@ -273,16 +135,27 @@ impl LibraryIndex {
         if sc.mark.len() != self.n_spectra() {
             sc.mark = vec![0; self.n_spectra()];
         }
+        // Product windows per block and peak (`wins`, block-major), and the
+        // non-empty ones in ascending position for `product_matched`.
+        let nb = self.block_start.len() - 1;
+        let np = mz.len();
         sc.ranges.clear();
-        for &q in mz {
-            let w = params.fragment_tolerance.at(q as f64);
-            let r = key_range(q as f64 - w, q as f64 + w).map_or((0, 0), |(kl, kh)| {
-                let (lo, hi) = self.frag_range(kl, kh);
-                (lo as u32, hi as u32)
-            });
-            sc.ranges.push(r);
+        sc.wins.clear();
+        for blk in 0..nb {
+            for &q in mz {
+                let w = params.fragment_tolerance.at(q as f64);
+                let r = key_range(q as f64 - w, q as f64 + w).map_or((0, 0), |(kl, kh)| {
+                    let t = &self.frag_table;
+                    self.window(t.edge(kl, false), t.edge(kh, true), blk)
+                });
+                sc.wins.push((r.0 as u32, r.1 as u32));
+                if r.0 < r.1 {
+                    sc.ranges.push((r.0 as u32, r.1 as u32));
+                }
+            }
         }
         let ranges = std::mem::take(&mut sc.ranges);
+        let wins = std::mem::take(&mut sc.wins);
         let product_matched = |p: u32| {
             let j = ranges.partition_point(|r| r.0 <= p);
             j > 0 && p < ranges[j - 1].1
@@ -290,10 +163,15 @@ impl LibraryIndex {
         for (i, (&q, &a)) in mz.iter().zip(half).enumerate() {
             let tag = i as u32 + 1;
             let fa = xlog2x(a);
-            let (lo, hi) = (ranges[i].0 as usize, ranges[i].1 as usize);
-            for (&s, &b) in self.frag_spec[lo..hi].iter().zip(&self.frag_int[lo..hi]) {
-                sc.add(s, pair_term(a, fa, b));
-                sc.mark(s, tag);
+            for blk in 0..nb {
+                let (lo, hi) = wins[blk * np + i];
+                let (lo, hi) = (lo as usize, hi as usize);
+                let gbase = (blk as u32) << BLOCK_SHIFT;
+                for f in &self.frag[lo..hi] {
+                    let s = gbase | f.spec as u32;
+                    sc.add(s, pair_term(a, fa, f.int));
+                    sc.mark(s, tag);
+                }
             }
             let w = params.fragment_tolerance.at(q as f64);
             let loss = pq - q as f64;
@@ -308,14 +186,15 @@ impl LibraryIndex {
                 .count()
             });
             for &p in &self.nl_perm[nlo..nhi] {
-                let s = self.frag_spec[p as usize];
+                let s = self.spec(p as usize);
                 if sc.mark(s, tag) || product_matched(p) {
                     continue;
                 }
-                sc.add(s, pair_term(a, fa, self.frag_int[p as usize]));
+                sc.add(s, pair_term(a, fa, self.frag[p as usize].int));
             }
         }
         sc.ranges = ranges;
+        sc.wins = wins;
         for s in std::mem::take(&mut sc.marked) {
             sc.mark[s as usize] = 0;
         }

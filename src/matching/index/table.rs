@@ -1,0 +1,115 @@
+//! The fragment bucket table of a block-partitioned index: one bucket
+//! geometry (as in [`super::keys::Buckets`]: `2^shift`-wide key buckets from a
+//! 2¹⁶-aligned `base`) shared by every spectrum block, and per bucket the
+//! first fragment position of each block, stored bucket-major
+//! (`starts[bucket · n_blocks + block]`), so the table rows a query peak needs
+//! are the same for every block and stay cached while a query walks the
+//! blocks. Row `n_buckets` holds the block ends.
+
+use super::build::Frag;
+
+/// One end of a query window, resolved to a bucket row once per query peak.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Edge {
+    row: u32,
+    /// Entries of the bucket with low key bits `< lim` lie before the edge.
+    lim: u32,
+    scan: bool,
+}
+
+/// Bucket-major start table over block-partitioned sorted keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BlockTable {
+    base: u32,
+    shift: u32,
+    n_buckets: u32,
+    n_blocks: usize,
+    starts: Vec<u32>,
+}
+
+impl BlockTable {
+    /// Build over `keys`, sorted ascending within each block `bounds[b]..bounds[b+1]`,
+    /// with about `per_bucket` keys per block and bucket on average.
+    pub(crate) fn build(keys: &[u32], bounds: &[u32], per_bucket: usize) -> BlockTable {
+        let n_blocks = bounds.len() - 1;
+        let (Some(&min), Some(&max)) = (keys.iter().min(), keys.iter().max()) else {
+            return BlockTable {
+                base: 0,
+                shift: 16,
+                n_buckets: 0,
+                n_blocks,
+                starts: bounds[..n_blocks].to_vec(),
+            };
+        };
+        let base = min & !0xffff;
+        let span = (max - base) as u64;
+        let target = (keys.len() / per_bucket.max(1) / n_blocks).max(1) as u64;
+        let shift = (0..=16u32).find(|&s| (span >> s) < target).unwrap_or(16);
+        let n_buckets = (span >> shift) as usize + 1;
+        let mut starts = vec![0u32; (n_buckets + 1) * n_blocks];
+        for blk in 0..n_blocks {
+            let (mut i, end) = (bounds[blk] as usize, bounds[blk + 1] as usize);
+            for b in 0..=n_buckets {
+                let lo = base as u64 + ((b as u64) << shift);
+                while i < end && (keys[i] as u64) < lo {
+                    i += 1;
+                }
+                starts[b * n_blocks + blk] = i as u32;
+            }
+            starts[n_buckets * n_blocks + blk] = end as u32;
+        }
+        BlockTable {
+            base,
+            shift,
+            n_buckets: n_buckets as u32,
+            n_blocks,
+            starts,
+        }
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        self.starts.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// The edge before keys `≥ k` (`> k` if `incl`).
+    #[inline]
+    pub(crate) fn edge(&self, k: u32, incl: bool) -> Edge {
+        if k < self.base {
+            return Edge {
+                row: 0,
+                lim: 0,
+                scan: false,
+            };
+        }
+        let b = (k - self.base) >> self.shift;
+        if b >= self.n_buckets {
+            return Edge {
+                row: self.n_buckets,
+                lim: 0,
+                scan: false,
+            };
+        }
+        Edge {
+            row: b,
+            lim: (k & 0xffff) + incl as u32,
+            scan: true,
+        }
+    }
+
+    /// Position of `edge` in block `blk`; the fragments store the low 16 key
+    /// bits (all keys of one bucket share the upper 16), counted branch-free.
+    #[inline]
+    pub(crate) fn pos(&self, e: Edge, blk: usize, frag: &[Frag]) -> usize {
+        let at = e.row as usize * self.n_blocks + blk;
+        let s = self.starts[at] as usize;
+        if !e.scan {
+            return s;
+        }
+        let end = self.starts[at + self.n_blocks] as usize;
+        s + frag[s..end]
+            .iter()
+            .filter(|f| (f.lo as u32) < e.lim)
+            .count()
+    }
+}
