@@ -158,7 +158,11 @@ async fn lab_message(
     for f in &named {
         finding(ctx, raw, sample_id, None, FindingKind::NamedCompound, f).await?;
     }
-    let (text, caveats, classes) = summary::lab_summary(message.results.len(), &named);
+    let corrected = message
+        .results
+        .iter()
+        .any(|r| r.status == LabStatus::Corrected);
+    let (text, caveats, classes) = summary::lab_summary(message.results.len(), &named, corrected);
     let preliminary = message
         .results
         .iter()

@@ -65,7 +65,22 @@ pub fn spectra_summary(findings: &[SpectrumFindings]) -> (String, Vec<String>, V
 }
 
 /// Summary of a lab message's named compounds.
-pub fn lab_summary(results: usize, named: &[LabFindings]) -> (String, Vec<String>, Vec<String>) {
+pub fn lab_summary(
+    results: usize,
+    named: &[LabFindings],
+    corrected: bool,
+) -> (String, Vec<String>, Vec<String>) {
+    let (text, caveats, classes) = lab_summary_plain(results, named);
+    // A correction must publish a new version even when the values are unchanged.
+    let text = if corrected {
+        format!("{text} Includes corrected results.")
+    } else {
+        text
+    };
+    (text, caveats, classes)
+}
+
+fn lab_summary_plain(results: usize, named: &[LabFindings]) -> (String, Vec<String>, Vec<String>) {
     let mut names: Vec<(String, &'static str)> = named
         .iter()
         .flat_map(|f| &f.named_compounds)
