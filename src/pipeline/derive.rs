@@ -158,11 +158,21 @@ async fn lab_message(
     for f in &named {
         finding(ctx, raw, sample_id, None, FindingKind::NamedCompound, f).await?;
     }
+    // The indication is about the sample, not this message: earlier messages'
+    // tests still count (a later xylazine report must not drop a fentanyl
+    // result), corrections replace what they correct, and this message's
+    // comments are added. Comments are not stored, so earlier ones are not.
+    let current = ctx.store.latest_observations(sample_id).await?;
+    let mut for_summary = ctx.screener.screen_tests(&current);
+    for_summary.extend(named.into_iter().map(|mut f| {
+        f.named_compounds.retain(|n| n.field.contains("comment"));
+        f
+    }));
     let corrected = message
         .results
         .iter()
         .any(|r| r.status == LabStatus::Corrected);
-    let (text, caveats, classes) = summary::lab_summary(message.results.len(), &named, corrected);
+    let (text, caveats, classes) = summary::lab_summary(current.len(), &for_summary, corrected);
     let preliminary = message
         .results
         .iter()

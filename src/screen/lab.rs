@@ -24,6 +24,52 @@ pub struct NamedCompound {
     pub name: String,
 }
 
+/// What a result value says about the analyte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Detected, positive, present, or a concentration above zero.
+    Present,
+    /// Not detected, negative, absent, below a limit, or zero.
+    Absent,
+    /// Anything else.
+    Unknown,
+}
+
+/// Read a result value as presence or absence (English report wording and
+/// numbers; `<` values are below a limit of detection).
+pub fn presence(value: &str) -> Presence {
+    let v = value.trim().to_ascii_lowercase();
+    const ABSENT: [&str; 7] = [
+        "not detected",
+        "none detected",
+        "not present",
+        "negative",
+        "absent",
+        "undetected",
+        "nd",
+    ];
+    const PRESENT: [&str; 4] = ["detected", "positive", "present", "pos"];
+    if ABSENT
+        .iter()
+        .any(|w| v == *w || v.starts_with(&format!("{w} ")) || v.contains(&format!(" {w}")))
+        || v.starts_with('<')
+        || v == "neg"
+    {
+        return Presence::Absent;
+    }
+    if PRESENT
+        .iter()
+        .any(|w| v.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w))
+    {
+        return Presence::Present;
+    }
+    match v.trim_start_matches(['=', '>']).trim().parse::<f64>() {
+        Ok(x) if x > 0.0 => Presence::Present,
+        Ok(_) => Presence::Absent,
+        Err(_) => Presence::Unknown,
+    }
+}
+
 /// Named compounds for one result (or, with `result` = None, the message's own comments).
 #[derive(Debug, Clone, Serialize)]
 pub struct LabFindings {
@@ -65,6 +111,38 @@ impl Screener {
         out
     }
 
+    /// Named compounds in a sample's current tests, given as
+    /// `(test code, test name, value)`: one entry per test that names any.
+    pub fn screen_tests(
+        &self,
+        tests: &[(String, Option<String>, Option<String>)],
+    ) -> Vec<LabFindings> {
+        tests
+            .iter()
+            .filter_map(|(code, name, value)| {
+                let mut named = Vec::new();
+                let presence = value.as_deref().map_or(Presence::Unknown, presence);
+                // A test *named* after a compound says nothing unless its
+                // value reports the compound present.
+                if presence == Presence::Present {
+                    self.names_in("test_code", code, &mut named);
+                    if let Some(name) = name {
+                        self.names_in("test_name", name, &mut named);
+                    }
+                }
+                // A value naming compounds counts unless it negates them.
+                if let (Some(value), false) = (value, presence == Presence::Absent) {
+                    self.names_in("value", value, &mut named);
+                }
+                (!named.is_empty()).then(|| LabFindings {
+                    result: None,
+                    test_code: Some(code.clone()),
+                    named_compounds: named,
+                })
+            })
+            .collect()
+    }
+
     fn named_in_result(&self, r: &LabResult) -> Vec<NamedCompound> {
         let mut named = Vec::new();
         self.names_in("test_code", &r.test_code, &mut named);
@@ -94,6 +172,38 @@ impl Screener {
                     name: hit.name,
                 });
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{presence, Presence};
+
+    #[test]
+    fn report_wording_and_numbers_read_as_presence() {
+        for v in [
+            "Detected",
+            "POSITIVE",
+            "present",
+            "3.2",
+            ">100",
+            "Isotonitazene detected",
+        ] {
+            assert_eq!(presence(v), Presence::Present, "{v}");
+        }
+        for v in [
+            "Not detected",
+            "negative",
+            "<0.5",
+            "0",
+            "ND",
+            "none detected in sample",
+        ] {
+            assert_eq!(presence(v), Presence::Absent, "{v}");
+        }
+        for v in ["see comment", "", "pending"] {
+            assert_eq!(presence(v), Presence::Unknown, "{v}");
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::matching::names::{NameMatcher, NameMatcherError};
 use crate::matching::rules::{ClassFlag, NearMiss, RuleEngine, RuleError, RuleInput, RuleSet};
 use crate::matching::Tolerance;
 
-pub use lab::{LabFindings, NamedCompound};
+pub use lab::{presence, LabFindings, NamedCompound, Presence};
 pub use library_search::{LibraryHit, LibrarySearch, SearchKind};
 pub use strips::StripFindings;
 

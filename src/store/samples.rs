@@ -224,6 +224,27 @@ impl Store {
         })
     }
 
+    /// The latest version of each test of a sample, as `(test code, test
+    /// name, value)`, ordered by test code: the sample's current state when
+    /// several messages (and corrections) report on it.
+    pub async fn latest_observations(
+        &self,
+        sample_id: i64,
+    ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT o.test_code, o.test_name, o.value FROM observations o \
+                 WHERE o.sample_id = $1 AND o.version = (SELECT MAX(x.version) \
+                 FROM observations x WHERE x.sample_id = o.sample_id AND x.test_code = o.test_code) \
+                 ORDER BY o.test_code",
+            )
+            .bind(sample_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
     /// Stores a spectrum and returns its id.
     pub async fn insert_spectrum(&self, s: &NewSpectrum) -> Result<i64, StoreError> {
         let now = clock::now();

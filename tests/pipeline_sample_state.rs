@@ -1,0 +1,95 @@
+//! A sample's indication reflects all its messages: a later report about
+//! other tests keeps earlier findings, a correction replaces what it
+//! corrects, and a test merely *named* after a compound flags nothing unless
+//! its value reports the compound present.
+
+use std::process::Command;
+
+fn hl7(control: &str, obx: &[&str]) -> String {
+    let mut m = format!(
+        "MSH|^~\\&|TOXLAB|HOSP|SW|P|20261201093000||ORU^R01|{control}|P|2.5.1\r\
+         PID|1||PAT-1^^^HOSP^MR\r\
+         OBR|1|ORD-1|ACC-STATE-1|TOX^Tox screen^L\r"
+    );
+    for (i, o) in obx.iter().enumerate() {
+        m.push_str(&format!("OBX|{}|{o}\r", i + 1));
+    }
+    m
+}
+
+fn ingest(dir: &std::path::Path, name: &str, body: &str) -> Vec<serde_json::Value> {
+    let file = dir.join(name);
+    std::fs::write(&file, body).expect("write message");
+    let out = Command::new(env!("CARGO_BIN_EXE_synthwatch"))
+        .args(["ingest", "--data-dir"])
+        .arg(dir.join("data"))
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = Command::new(env!("CARGO_BIN_EXE_synthwatch"))
+        .args([
+            "results",
+            "--json",
+            "--history",
+            "--sample",
+            "ACC-STATE-1",
+            "--data-dir",
+        ])
+        .arg(dir.join("data"))
+        .output()
+        .expect("the binary runs");
+    String::from_utf8_lossy(&results.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn flags(v: &serde_json::Value) -> Vec<String> {
+    v["class_flags"]
+        .as_array()
+        .expect("class_flags")
+        .iter()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn indications_accumulate_over_messages_and_corrections_replace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = hl7("C1", &["ST|FENT^Fentanyl^L||Detected||||||F"]);
+    let rows = ingest(dir.path(), "1.hl7", &first);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(flags(&rows[0]), ["fentanyl"]);
+
+    // A later report on another test keeps the fentanyl result.
+    let second = hl7("C2", &["ST|XYL^Xylazine^L||Detected||||||F"]);
+    let rows = ingest(dir.path(), "2.hl7", &second);
+    let latest = rows.last().expect("a result");
+    assert_eq!(latest["version"], 2);
+    assert_eq!(flags(latest), ["fentanyl"], "{latest}");
+    let summary = latest["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.contains("Xylazine") && summary.contains("Fentanyl"),
+        "{summary}"
+    );
+
+    // The fentanyl result is corrected to not detected: the flag goes, history stays.
+    let third = hl7("C3", &["ST|FENT^Fentanyl^L||Not detected||||||C"]);
+    let rows = ingest(dir.path(), "3.hl7", &third);
+    let latest = rows.last().expect("a result");
+    assert_eq!(latest["version"], 3);
+    assert!(flags(latest).is_empty(), "{latest}");
+    assert!(rows
+        .iter()
+        .any(|r| r["version"] == 1 && flags(r) == ["fentanyl"]));
+    assert!(rows.iter().all(|r| r["evidential"] == false));
+
+    // Sending the correction again changes nothing.
+    let again = ingest(dir.path(), "3-again.hl7", &third);
+    assert_eq!(again.len(), rows.len());
+}
