@@ -5,7 +5,7 @@
 //! a message, unless `CI` or `SYNTHWATCH_REQUIRE_PG=1` is set: then a missing
 //! URL or server is a failure.
 
-#[path = "store_scenarios.rs"]
+#[path = "store_scenarios/mod.rs"]
 mod scenarios;
 
 use std::hash::{BuildHasher, RandomState};

@@ -1,7 +1,7 @@
 //! The store on embedded SQLite: durability settings, the shared scenarios,
 //! disk-full behaviour, group commit, and the patient key file.
 
-#[path = "store_scenarios.rs"]
+#[path = "store_scenarios/mod.rs"]
 mod scenarios;
 
 use std::time::{Duration, Instant};

@@ -229,7 +229,14 @@ fn spectrum_text(line: &SpectrumLine<'_>) -> String {
     let flags: Vec<String> = f
         .class_flags
         .iter()
-        .map(|c| format!("{:?} ({}, {} ions)", c.class, c.rule, c.evidence.len()))
+        .map(|c| {
+            format!(
+                "{} ({}, {} ions)",
+                c.class.as_str(),
+                c.rule,
+                c.evidence.len()
+            )
+        })
         .collect();
     let hits: Vec<String> = f
         .library_hits

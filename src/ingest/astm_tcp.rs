@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
 use super::astm_session::{run_session, AstmSessionConfig, SessionEnd};
+use super::listener::ListenerHandle;
 use super::{shutdown_signalled, RawSink, Shutdown, Transport};
 
 /// Settings of one ASTM TCP listener.
@@ -39,26 +40,8 @@ impl AstmTcpConfig {
     }
 }
 
-/// A running ASTM TCP listener.
-#[derive(Debug)]
-pub struct AstmTcpHandle {
-    local_addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl AstmTcpHandle {
-    /// The bound address (the real port when `addr` had port 0).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
-    /// Wait until the listener and its connections have stopped.
-    pub async fn join(self) {
-        if let Err(e) = self.task.await {
-            warn!(error = %e, "astm tcp listener task ended abnormally");
-        }
-    }
-}
+/// A running listener (see [`ListenerHandle`]).
+pub type AstmTcpHandle = ListenerHandle;
 
 /// Bind `cfg.addr` and serve until `shutdown`.
 pub async fn spawn<S: RawSink>(
@@ -70,7 +53,7 @@ pub async fn spawn<S: RawSink>(
     let local_addr = listener.local_addr()?;
     info!(source = %cfg.source, addr = %local_addr, "astm tcp listening");
     let task = tokio::spawn(serve(listener, cfg, sink, shutdown));
-    Ok(AstmTcpHandle { local_addr, task })
+    Ok(ListenerHandle::new("astm_tcp", local_addr, task))
 }
 
 async fn serve<S: RawSink>(

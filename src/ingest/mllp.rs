@@ -20,6 +20,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::{debug, error, info, warn};
 
+use super::listener::ListenerHandle;
 use super::{shutdown_signalled, RawMessage, RawSink, Shutdown, Transport};
 
 /// Settings of one MLLP listener.
@@ -50,27 +51,8 @@ impl MllpConfig {
     }
 }
 
-/// A running MLLP listener.
-#[derive(Debug)]
-pub struct MllpHandle {
-    local_addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl MllpHandle {
-    /// The bound address (the real port when `addr` had port 0).
-    pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
-    }
-
-    /// Wait until the listener and all its connections have stopped
-    /// (after shutdown was signalled).
-    pub async fn join(self) {
-        if let Err(e) = self.task.await {
-            warn!(error = %e, "mllp listener task ended abnormally");
-        }
-    }
-}
+/// A running listener (see [`ListenerHandle`]).
+pub type MllpHandle = ListenerHandle;
 
 /// Bind `cfg.addr` and serve until `shutdown`.
 pub async fn spawn<S: RawSink>(
@@ -82,7 +64,7 @@ pub async fn spawn<S: RawSink>(
     let local_addr = listener.local_addr()?;
     info!(source = %cfg.source, addr = %local_addr, "mllp listening");
     let task = tokio::spawn(serve(listener, Arc::new(cfg), sink, shutdown));
-    Ok(MllpHandle { local_addr, task })
+    Ok(ListenerHandle::new("mllp", local_addr, task))
 }
 
 /// Accept loop (mini-redis style): a permit per connection.

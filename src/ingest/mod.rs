@@ -13,11 +13,13 @@ pub mod astm_session;
 pub mod astm_tcp;
 pub mod folder;
 mod folder_scan;
+mod listener;
 pub mod memory;
 pub mod mllp;
 mod raw;
 pub mod simulate;
 
+pub use listener::ListenerHandle;
 pub use raw::{Committed, RawMessage, RawSink, SinkError, Transport};
 
 /// Shutdown signal shared by all adapters: send `true` (or drop the sender)

@@ -126,17 +126,7 @@ async fn lab_message(
         .as_ref()
         .and_then(|p| p.ids.first())
         .map(|id| ctx.keyer.key(id));
-    let sample_id = ctx
-        .store
-        .upsert_sample(&NewSample {
-            reference: SampleRef {
-                kind: SampleKind::Clinical,
-                reference,
-            },
-            source: raw.source.clone(),
-            patient_key,
-        })
-        .await?;
+    let sample_id = sample(ctx, raw, SampleKind::Clinical, reference, patient_key).await?;
     for r in &message.results {
         ctx.store
             .insert_observation(&NewObservation {
@@ -155,9 +145,15 @@ async fn lab_message(
             .await?;
     }
     let named = ctx.screener.screen_lab_message(message);
-    for f in &named {
-        finding(ctx, raw, sample_id, None, FindingKind::NamedCompound, f).await?;
-    }
+    findings(
+        ctx,
+        raw,
+        sample_id,
+        None,
+        FindingKind::NamedCompound,
+        &named,
+    )
+    .await?;
     // The indication is about the sample, not this message: earlier messages'
     // tests still count (a later xylazine report must not drop a fentanyl
     // result), corrections replace what they correct, and this message's
@@ -191,17 +187,14 @@ async fn spectra(
     spectra: &[Spectrum],
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
-    let sample_id = ctx
-        .store
-        .upsert_sample(&NewSample {
-            reference: SampleRef {
-                kind: ctx.kinds.of(&raw.source),
-                reference: file_reference(raw),
-            },
-            source: raw.source.clone(),
-            patient_key: None,
-        })
-        .await?;
+    let sample_id = sample(
+        ctx,
+        raw,
+        ctx.kinds.of(&raw.source),
+        file_reference(raw),
+        None,
+    )
+    .await?;
     let mut all: Vec<SpectrumFindings> = Vec::with_capacity(spectra.len());
     for (i, s) in spectra.iter().enumerate() {
         let spectrum_id = ctx
@@ -216,39 +209,27 @@ async fn spectra(
             })
             .await?;
         let f = ctx.screener.screen_spectrum(s);
-        for flag in &f.class_flags {
-            finding(
-                ctx,
-                raw,
-                sample_id,
-                Some(spectrum_id),
-                FindingKind::ClassFlag,
-                flag,
-            )
-            .await?;
-        }
-        for hit in &f.library_hits {
-            finding(
-                ctx,
-                raw,
-                sample_id,
-                Some(spectrum_id),
-                FindingKind::LibraryHit,
-                hit,
-            )
-            .await?;
-        }
-        for r in &f.reference_compounds {
-            finding(
-                ctx,
-                raw,
-                sample_id,
-                Some(spectrum_id),
-                FindingKind::ReferenceMass,
-                r,
-            )
-            .await?;
-        }
+        let at = Some(spectrum_id);
+        findings(
+            ctx,
+            raw,
+            sample_id,
+            at,
+            FindingKind::ClassFlag,
+            &f.class_flags,
+        )
+        .await?;
+        findings(
+            ctx,
+            raw,
+            sample_id,
+            at,
+            FindingKind::LibraryHit,
+            &f.library_hits,
+        )
+        .await?;
+        let refs = &f.reference_compounds;
+        findings(ctx, raw, sample_id, at, FindingKind::ReferenceMass, refs).await?;
         all.push(f);
     }
     let (text, caveats, classes) = summary::spectra_summary(&all);
@@ -282,18 +263,16 @@ async fn strips(
         )
     });
     for (reference, f) in readings.chain(photo) {
-        let sample_id = ctx
-            .store
-            .upsert_sample(&NewSample {
-                reference: SampleRef {
-                    kind: SampleKind::DrugChecking,
-                    reference,
-                },
-                source: raw.source.clone(),
-                patient_key: None,
-            })
-            .await?;
-        finding(ctx, raw, sample_id, None, FindingKind::StripCall, &f).await?;
+        let sample_id = sample(ctx, raw, SampleKind::DrugChecking, reference, None).await?;
+        findings(
+            ctx,
+            raw,
+            sample_id,
+            None,
+            FindingKind::StripCall,
+            std::slice::from_ref(&f),
+        )
+        .await?;
         let (text, caveats, classes) = summary::strip_summary(&f);
         publish(
             ctx,
@@ -309,30 +288,49 @@ async fn strips(
     Ok(())
 }
 
-async fn finding(
+/// Find or create the sample `kind`/`reference` first reported by `raw`'s source.
+async fn sample(
+    ctx: &Context,
+    raw: &StoredRaw,
+    kind: SampleKind,
+    reference: String,
+    patient_key: Option<String>,
+) -> Result<i64, ProcessError> {
+    let sample = NewSample {
+        reference: SampleRef { kind, reference },
+        source: raw.source.clone(),
+        patient_key,
+    };
+    Ok(ctx.store.upsert_sample(&sample).await?)
+}
+
+/// Store each item as a finding of `kind` (its JSON is the evidence).
+async fn findings<T: serde::Serialize>(
     ctx: &Context,
     raw: &StoredRaw,
     sample_id: i64,
     spectrum_id: Option<i64>,
     kind: FindingKind,
-    evidence: &impl serde::Serialize,
+    items: &[T],
 ) -> Result<(), ProcessError> {
-    let evidence = serde_json::to_value(evidence).map_err(|e| ProcessError::Permanent {
-        stage: Stage::Match,
-        reason: format!("finding not representable as JSON: {e}"),
-    })?;
-    ctx.store
-        .insert_finding(&NewFinding {
-            sample_id,
-            spectrum_id,
-            raw_message_id: Some(raw.id),
-            kind,
-            evidence,
-            engine_version: ENGINE_VERSION.to_owned(),
-            library_version: ctx.screener.library_version(),
-            config_hash: ctx.config_hash.clone(),
-        })
-        .await?;
+    for item in items {
+        let evidence = serde_json::to_value(item).map_err(|e| ProcessError::Permanent {
+            stage: Stage::Match,
+            reason: format!("finding not representable as JSON: {e}"),
+        })?;
+        ctx.store
+            .insert_finding(&NewFinding {
+                sample_id,
+                spectrum_id,
+                raw_message_id: Some(raw.id),
+                kind,
+                evidence,
+                engine_version: ENGINE_VERSION.to_owned(),
+                library_version: ctx.screener.library_version(),
+                config_hash: ctx.config_hash.clone(),
+            })
+            .await?;
+    }
     Ok(())
 }
 

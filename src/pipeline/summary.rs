@@ -14,17 +14,10 @@ the indication repeats the report and adds no analysis.";
 
 /// Classes flagged, sorted and deduplicated (`nitazene`, `fentanyl`).
 pub fn classes(flags: &[&ClassFlag]) -> Vec<String> {
-    let mut out: Vec<String> = flags.iter().map(|f| class_name(f)).collect();
+    let mut out: Vec<String> = flags.iter().map(|f| f.class.as_str().to_owned()).collect();
     out.sort();
     out.dedup();
     out
-}
-
-fn class_name(f: &ClassFlag) -> String {
-    serde_json::to_value(f.class)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{:?}", f.class).to_lowercase())
 }
 
 /// Summary of the spectra of one sample.

@@ -18,7 +18,9 @@ use crate::library::{fnv1a, Library};
 use crate::matching::chem::{CompoundError, ReferenceSet};
 use crate::matching::immunoassay::{InterpreterError, StripInterpreter};
 use crate::matching::names::{NameMatcher, NameMatcherError};
-use crate::matching::rules::{ClassFlag, NearMiss, RuleEngine, RuleError, RuleInput, RuleSet};
+use crate::matching::rules::{
+    ClassFlag, NearMiss, RuleEngine, RuleError, RuleInput, RuleSet, BUILTIN_RULES,
+};
 use crate::matching::Tolerance;
 
 pub use lab::{presence, LabFindings, NamedCompound, Presence};
@@ -26,9 +28,6 @@ pub use library_search::{LibraryHit, LibrarySearch, SearchKind};
 pub use strips::StripFindings;
 
 use crate::matching::scores::Method;
-
-/// The class-rule data built in (its digest is the rule set's version).
-const RULES_TEXT: &str = include_str!("../../data/class-rules.toml");
 
 /// The marking every partner-facing indication carries.
 pub const MARKING: &str = "Non-evidential indication — not for use as evidence";
@@ -126,7 +125,7 @@ impl Screener {
     /// Build from the built-in data files and, optionally, a library.
     pub fn new(library: Option<Library>, config: ScreenConfig) -> Result<Screener, ScreenError> {
         let rule_set = RuleSet::builtin()?;
-        let rules_version = format!("class-rules {:016x}", fnv1a(RULES_TEXT.as_bytes()));
+        let rules_version = format!("class-rules {:016x}", fnv1a(BUILTIN_RULES.as_bytes()));
         let references = ReferenceSet::builtin()?;
         let names = NameMatcher::new(&references)?;
         Ok(Screener {

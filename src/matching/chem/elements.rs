@@ -20,6 +20,8 @@ pub enum Element {
     Br,
     /// Chlorine.
     Cl,
+    /// Deuterium (²H), written `D` in labelled internal standards.
+    D,
     /// Fluorine.
     F,
     /// Iodine.
@@ -42,11 +44,12 @@ pub enum Element {
 
 impl Element {
     /// Every element, in Hill order.
-    pub const ALL: [Element; 13] = [
+    pub const ALL: [Element; 14] = [
         Element::C,
         Element::H,
         Element::Br,
         Element::Cl,
+        Element::D,
         Element::F,
         Element::I,
         Element::K,
@@ -65,6 +68,7 @@ impl Element {
             Element::H => 1.007_825_032_07,
             Element::Br => 78.918_337_1,
             Element::Cl => 34.968_852_68,
+            Element::D => 2.014_101_777_8,
             Element::F => 18.998_403_22,
             Element::I => 126.904_473,
             Element::K => 38.963_706_68,
@@ -84,6 +88,7 @@ impl Element {
             Element::H => "H",
             Element::Br => "Br",
             Element::Cl => "Cl",
+            Element::D => "D",
             Element::F => "F",
             Element::I => "I",
             Element::K => "K",
@@ -93,6 +98,26 @@ impl Element {
             Element::P => "P",
             Element::S => "S",
             Element::Si => "Si",
+        }
+    }
+
+    /// Nominal mass: the mass number of the isotope [`Element::monoisotopic_mass`] uses.
+    pub fn nominal_mass(self) -> u32 {
+        match self {
+            Element::C => 12,
+            Element::H => 1,
+            Element::Br => 79,
+            Element::Cl => 35,
+            Element::D => 2,
+            Element::F => 19,
+            Element::I => 127,
+            Element::K => 39,
+            Element::N => 14,
+            Element::Na => 23,
+            Element::O => 16,
+            Element::P => 31,
+            Element::S => 32,
+            Element::Si => 28,
         }
     }
 

@@ -110,6 +110,14 @@ impl Formula {
             .sum()
     }
 
+    /// Nominal (integer) mass of the neutral molecule, as EI spectra use.
+    pub fn nominal_mass(&self) -> u32 {
+        Element::ALL
+            .iter()
+            .map(|e| self.count(*e).saturating_mul(e.nominal_mass()))
+            .fold(0u32, u32::saturating_add)
+    }
+
     /// m/z of the protonated molecule `[M+H]+` (M + proton).
     pub fn mh_plus(&self) -> f64 {
         self.monoisotopic_mass() + PROTON

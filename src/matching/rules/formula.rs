@@ -1,64 +1,16 @@
-//! A tiny formula → mass helper, private to the class rules.
-//!
-//! Only what the rule file needs: element symbols with counts (`C13H18N`,
-//! `C9H11NO`, `D5`), monoisotopic and nominal masses. The full chemistry
-//! module (`chem::formula`) is built elsewhere; this stays deliberately small
-//! so the rules do not depend on it.
+//! Formula masses for the rule file, from the shared chemistry module
+//! ([`crate::matching::chem::Formula`]): monoisotopic and nominal masses of
+//! the ion compositions and shifts the rules name (`C13H18N`, `D5`).
 
-/// Mass of an electron (u), removed from a cation's composition.
-pub(crate) const ELECTRON: f64 = 0.000_548_579_909_07;
+use crate::matching::chem::Formula;
 
-/// (symbol, monoisotopic mass, nominal mass) of the elements the rules use.
-const ELEMENTS: &[(&str, f64, u32)] = &[
-    ("H", 1.007_825_032_07, 1),
-    ("D", 2.014_101_777_8, 2),
-    ("C", 12.0, 12),
-    ("N", 14.003_074_004_8, 14),
-    ("O", 15.994_914_619_56, 16),
-    ("F", 18.998_403_22, 19),
-    ("P", 30.973_761_63, 31),
-    ("S", 31.972_071_00, 32),
-    ("Cl", 34.968_852_68, 35),
-    ("Br", 78.918_337_1, 79),
-    ("I", 126.904_473, 127),
-    ("Si", 27.976_926_532_5, 28),
-];
+pub(crate) use crate::matching::chem::ELECTRON;
 
 /// Monoisotopic and nominal mass of a neutral formula, or `None` when the
-/// formula is empty, malformed or names an element the table does not know.
+/// formula is empty or malformed.
 pub(crate) fn masses(formula: &str) -> Option<(f64, u32)> {
-    let bytes = formula.as_bytes();
-    let (mut i, mut mono, mut nominal) = (0usize, 0.0f64, 0u32);
-    if bytes.is_empty() {
-        return None;
-    }
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_uppercase() {
-            return None;
-        }
-        let mut end = i + 1;
-        if end < bytes.len() && bytes[end].is_ascii_lowercase() {
-            end += 1;
-        }
-        let symbol = &formula[i..end];
-        let (_, m, n) = ELEMENTS.iter().find(|(s, _, _)| *s == symbol)?;
-        let digits_start = end;
-        while end < bytes.len() && bytes[end].is_ascii_digit() {
-            end += 1;
-        }
-        let count: u32 = if end == digits_start {
-            1
-        } else {
-            formula[digits_start..end].parse().ok()?
-        };
-        if count > 10_000 {
-            return None;
-        }
-        mono += m * f64::from(count);
-        nominal = nominal.checked_add(n.checked_mul(count)?)?;
-        i = end;
-    }
-    Some((mono, nominal))
+    let f = Formula::parse(formula).ok()?;
+    (!f.is_empty()).then(|| (f.monoisotopic_mass(), f.nominal_mass()))
 }
 
 #[cfg(test)]

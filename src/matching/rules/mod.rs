@@ -46,6 +46,7 @@ mod spec;
 pub use engine::RuleEngine;
 pub use spec::{
     Class, Defaults, GroupSpec, IonSpec, Mode, RuleError, RuleSet, RuleSpec, ShiftSpec,
+    BUILTIN_RULES,
 };
 
 use serde::Serialize;

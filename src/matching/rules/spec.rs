@@ -35,6 +35,16 @@ pub enum Class {
     Fentanyl,
 }
 
+impl Class {
+    /// The name used in output (`nitazene`, `fentanyl`), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Nitazene => "nitazene",
+            Class::Fentanyl => "fentanyl",
+        }
+    }
+}
+
 /// Which spectra a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -174,12 +184,14 @@ pub struct RuleSet {
     pub rules: Vec<RuleSpec>,
 }
 
-const BUILTIN: &str = include_str!("../../../data/class-rules.toml");
+/// The rule file shipped in `data/class-rules.toml`, as text (its digest
+/// versions the findings it produces).
+pub const BUILTIN_RULES: &str = include_str!("../../../data/class-rules.toml");
 
 impl RuleSet {
     /// The rules shipped in `data/class-rules.toml`.
     pub fn builtin() -> Result<Self, RuleError> {
-        Self::from_toml(BUILTIN)
+        Self::from_toml(BUILTIN_RULES)
     }
 
     /// Parse and validate a rule file.
