@@ -90,6 +90,8 @@ pub struct Screener {
     names: NameMatcher,
     strips: StripInterpreter,
     library: Option<LibrarySearch>,
+    /// Digest of the library files, computed once (every finding carries it).
+    library_version: Option<String>,
     config: ScreenConfig,
 }
 
@@ -134,6 +136,7 @@ impl Screener {
             references,
             names,
             strips: StripInterpreter::builtin()?,
+            library_version: library.as_ref().map(Library::version),
             library: library.map(|l| LibrarySearch::new(l, &config)),
             config,
         })
@@ -151,7 +154,7 @@ impl Screener {
 
     /// The library's version, when one is loaded.
     pub fn library_version(&self) -> Option<String> {
-        self.library.as_ref().map(|l| l.library().version())
+        self.library_version.clone()
     }
 
     /// The library, when one is loaded.
