@@ -10,7 +10,8 @@
 //!
 //! Options: `-c/--connections K`, `-m/--messages M` (per connection),
 //! `-w/--workers W` (pipeline workers processing the queue concurrently; 0 =
-//! ingest only), `--dir PATH` (where the database goes; default a temp dir).
+//! ingest only), `--dir PATH` (where the database goes; default a temp dir),
+//! `--db postgres://…` (PostgreSQL instead, a fresh schema per run, dropped after).
 //! Without `-c` the suite runs: 1 and 4 connections, without and with 2
 //! workers, and checks the bar (≥ 50 msg/s and p99 ≤ 100 ms on 1 connection;
 //! ≥ 2,000 msg/s on 4 connections). Exit code 1 when the bar is missed.
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sqlx::{Connection, PgConnection};
 use synthwatch::ingest::mllp::{self, MllpConfig};
 use synthwatch::pipeline::{spawn_workers, Context, SampleKinds, WorkerConfig};
 use synthwatch::screen::{ScreenConfig, Screener};
@@ -140,8 +142,30 @@ async fn queued(store: &Store) -> Result<(i64, i64), Error> {
     Ok((c.queued + c.processing, c.done + c.quarantined))
 }
 
-async fn one(run: Run, dir: &Path) -> Result<Report, Error> {
-    let store = Store::open_sqlite(dir).await?;
+/// Opens the store: SQLite in `dir`, or with `--db postgres://…` a fresh
+/// schema there (returned so it can be dropped afterwards).
+async fn open(dir: &Path, db: Option<&str>) -> Result<(Store, Option<String>), Error> {
+    let Some(url) = db else {
+        return Ok((Store::open_sqlite(dir).await?, None));
+    };
+    let schema = format!(
+        "sw_load_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_micros()
+    );
+    let mut admin = PgConnection::connect(url).await?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut admin)
+        .await?;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = Store::open_url(&format!("{url}{sep}options=-csearch_path%3D{schema}")).await?;
+    Ok((store, Some(schema)))
+}
+
+async fn one(run: Run, dir: &Path, db: Option<&str>) -> Result<Report, Error> {
+    let (store, schema) = open(dir, db).await?;
     let (committer, committer_task) = GroupCommitter::spawn(store.clone(), GroupConfig::default());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let mut cfg = MllpConfig::new("127.0.0.1:0".parse()?, "load");
@@ -204,6 +228,12 @@ async fn one(run: Run, dir: &Path) -> Result<Report, Error> {
     }
     let _ = committer_task.await;
     store.close().await;
+    if let (Some(url), Some(schema)) = (db, schema) {
+        let mut admin = PgConnection::connect(url).await?;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&mut admin)
+            .await?;
+    }
 
     all.sort_unstable();
     Ok(Report {
@@ -219,13 +249,22 @@ async fn one(run: Run, dir: &Path) -> Result<Report, Error> {
     })
 }
 
-fn parse_args() -> Result<(Option<Run>, Option<PathBuf>), Error> {
+/// Command-line options besides the run.
+#[derive(Debug, Default)]
+struct Where {
+    /// Base directory for the temp database directories.
+    dir: Option<PathBuf>,
+    /// A PostgreSQL URL instead of SQLite.
+    db: Option<String>,
+}
+
+fn parse_args() -> Result<(Option<Run>, Where), Error> {
     let mut run = Run {
         connections: 0,
         messages: 1000,
         workers: 0,
     };
-    let mut dir = None;
+    let mut place = Where::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -233,31 +272,35 @@ fn parse_args() -> Result<(Option<Run>, Option<PathBuf>), Error> {
             "-c" | "--connections" => run.connections = value()?.parse()?,
             "-m" | "--messages" => run.messages = value()?.parse()?,
             "-w" | "--workers" => run.workers = value()?.parse()?,
-            "--dir" => dir = Some(PathBuf::from(value()?)),
+            "--dir" => place.dir = Some(PathBuf::from(value()?)),
+            "--db" => place.db = Some(value()?),
             "-h" | "--help" => {
-                println!("mllp_load [-c CONNECTIONS] [-m MESSAGES_PER_CONNECTION] [-w WORKERS] [--dir PATH]");
+                println!("mllp_load [-c CONNECTIONS] [-m MESSAGES_PER_CONNECTION] [-w WORKERS] [--dir PATH] [--db postgres://…]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
-    Ok(((run.connections > 0).then_some(run), dir))
+    Ok(((run.connections > 0).then_some(run), place))
 }
 
-async fn in_dir(run: Run, base: &Option<PathBuf>) -> Result<Report, Error> {
-    let tmp = match base {
+async fn in_dir(run: Run, place: &Where) -> Result<Report, Error> {
+    let tmp = match &place.dir {
         Some(b) => {
             std::fs::create_dir_all(b)?;
             tempfile::tempdir_in(b)?
         }
         None => tempfile::tempdir()?,
     };
-    one(run, tmp.path()).await
+    one(run, tmp.path(), place.db.as_deref()).await
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let (single, base) = parse_args()?;
+    if let Some(db) = &base.db {
+        println!("database: PostgreSQL {db} (a fresh schema per run)");
+    }
     if let Some(run) = single {
         in_dir(run, &base).await?.print();
         return Ok(());

@@ -106,6 +106,8 @@ macro_rules! pg_test {
 pg_test!(idempotent_commit);
 pg_test!(queue_lifecycle);
 pg_test!(crash_recovery);
+pg_test!(crash_loop_quarantined);
+pg_test!(unit_of_work);
 pg_test!(concurrent_claims);
 pg_test!(publish_versioning);
 

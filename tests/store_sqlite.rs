@@ -87,6 +87,18 @@ async fn crash_recovery() {
 }
 
 #[tokio::test]
+async fn crash_loop_quarantined() {
+    let (_dir, store) = fresh().await;
+    scenarios::crash_loop_quarantined(&store).await;
+}
+
+#[tokio::test]
+async fn unit_of_work() {
+    let (_dir, store) = fresh().await;
+    scenarios::unit_of_work(&store).await;
+}
+
+#[tokio::test]
 async fn crash_recovery_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_sqlite(dir.path()).await.unwrap();
@@ -100,7 +112,7 @@ async fn crash_recovery_across_reopen() {
         store.raw_message(id).await.unwrap().unwrap().state,
         RawState::Processing
     );
-    assert_eq!(store.requeue_stale_processing().await.unwrap(), 1);
+    assert_eq!(store.requeue_stale_processing().await.unwrap().requeued, 1);
     let again = store.claim_next("w").await.unwrap().unwrap();
     assert_eq!((again.id, again.bytes.as_slice()), (id, &b"survives"[..]));
 }

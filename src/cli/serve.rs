@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::config::{Config, FolderSource, SourceConfig};
 use crate::ingest::{astm_serial, astm_tcp, folder, mllp};
 use crate::pipeline::{spawn_workers, WorkerConfig};
-use crate::store::{GroupCommitter, GroupConfig};
+use crate::store::{GroupCommitter, GroupConfig, Store};
 
 use super::runtime::{
     db_label, init_logging, load_config, open_store, pipeline_context, runtime, CliResult,
@@ -63,16 +63,7 @@ fn apply_overrides(config: &mut Config, args: &ServeArgs) {
 
 async fn serve(config: Config) -> CliResult<()> {
     let store = open_store(&config).await?;
-    let requeued = store
-        .requeue_stale_processing()
-        .await
-        .map_err(|e| format!("cannot recover the queue: {e}"))?;
-    if requeued > 0 {
-        tracing::info!(
-            requeued,
-            "messages left in processing by a previous run are queued again"
-        );
-    }
+    recover_queue(&store).await?;
     let ctx = pipeline_context(&config, store.clone())?;
     let (committer, committer_task) = GroupCommitter::spawn(store.clone(), GroupConfig::default());
     let sink = Arc::new(committer);
@@ -215,4 +206,26 @@ async fn wait_for_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Puts messages a previous run left in hand back in the queue; those whose
+/// attempts ran out (input that keeps killing the process) are quarantined.
+pub(super) async fn recover_queue(store: &Store) -> CliResult<()> {
+    let recovered = store
+        .requeue_stale_processing()
+        .await
+        .map_err(|e| format!("cannot recover the queue: {e}"))?;
+    if recovered.requeued > 0 {
+        tracing::info!(
+            requeued = recovered.requeued,
+            "messages left in processing by a previous run are queued again"
+        );
+    }
+    for quarantine_id in recovered.quarantined {
+        tracing::error!(
+            quarantine_id,
+            "a message was in hand at every one of its allowed attempts when the process stopped; quarantined"
+        );
+    }
+    Ok(())
 }

@@ -7,10 +7,10 @@ use synthwatch_parsers::lab::{LabMessage, ResultStatus as LabStatus};
 use synthwatch_parsers::spectrum::Spectrum;
 
 use crate::decode::{decode, value_text, DecodedInput, Format};
-use crate::screen::{Screener, SpectrumFindings, ENGINE_VERSION};
+use crate::screen::{LabFindings, Screener, SpectrumFindings, StripFindings, ENGINE_VERSION};
 use crate::store::{
     FindingKind, NewFinding, NewObservation, NewSample, NewSpectrum, PatientKeyer, PublishedResult,
-    ResultStatus, SampleKind, SampleRef, Stage, Store, StoreError, StoredRaw,
+    ResultStatus, SampleKind, SampleRef, Stage, Store, StoreError, StoredRaw, Unit,
 };
 
 use super::summary;
@@ -65,41 +65,102 @@ pub struct Context {
     pub config_hash: String,
 }
 
-/// Process one stored raw message.
+/// Process one stored raw message and mark it done, all in one unit of work:
+/// the message's rows and its `done` mark commit together (one commit per
+/// message), or not at all. Decoding and screening run first, outside the
+/// transaction, so the SQLite write lock is held only for the writes.
 pub async fn process_raw(ctx: &Context, raw: &StoredRaw) -> Result<Outcome, ProcessError> {
-    let decoded = decode(&raw.bytes, Format::Auto);
-    if decoded.messages.is_empty()
-        && decoded.spectra.is_empty()
-        && decoded.strip_readings.is_empty()
-        && decoded.strip_photo.is_none()
-    {
-        let reason = decoded.errors.first().map_or_else(
-            || "nothing readable in the input".to_owned(),
-            ToString::to_string,
-        );
-        return Err(ProcessError::Permanent {
-            stage: Stage::Parse,
-            reason,
-        });
-    }
-    // A crash may have left part of an earlier attempt: start clean.
-    ctx.store.forget_derived(raw.id).await?;
+    let plan = Plan::new(ctx, raw)?;
+    let mut unit = ctx.store.begin().await?;
+    // A crash or failed attempt may have left rows of an earlier attempt.
+    unit.forget_derived(raw.id).await?;
     let mut outcome = Outcome::default();
-    for m in &decoded.messages {
-        lab_message(ctx, raw, &m.message, &mut outcome).await?;
+    for (m, named) in plan.decoded.messages.iter().zip(plan.named) {
+        lab_message(ctx, &mut unit, raw, &m.message, named, &mut outcome).await?;
     }
-    if !decoded.spectra.is_empty() {
-        spectra(ctx, raw, &decoded.spectra, &mut outcome).await?;
+    if !plan.decoded.spectra.is_empty() {
+        let found = &plan.spectra;
+        spectra(
+            ctx,
+            &mut unit,
+            raw,
+            &plan.decoded.spectra,
+            found,
+            &mut outcome,
+        )
+        .await?;
     }
-    strips(ctx, raw, &decoded, &mut outcome).await?;
-    if let Some(id) = decoded
+    for (reference, f) in &plan.strips {
+        strip(ctx, &mut unit, raw, reference, f, &mut outcome).await?;
+    }
+    if let Some(id) = plan
+        .decoded
         .messages
         .iter()
-        .find_map(|m| m.message.control_id.clone())
+        .find_map(|m| m.message.control_id.as_deref())
     {
-        ctx.store.set_control_id(raw.id, &id).await?;
+        unit.set_control_id(raw.id, id).await?;
     }
+    unit.mark_done(raw.id).await?;
+    unit.commit().await?;
     Ok(outcome)
+}
+
+/// The CPU half of processing: the decoded input and what screening found.
+struct Plan {
+    decoded: DecodedInput,
+    /// Named-compound findings per lab message.
+    named: Vec<Vec<LabFindings>>,
+    /// Findings per spectrum.
+    spectra: Vec<SpectrumFindings>,
+    /// (sample reference, findings) per strip reading or photo.
+    strips: Vec<(String, StripFindings)>,
+}
+
+impl Plan {
+    fn new(ctx: &Context, raw: &StoredRaw) -> Result<Plan, ProcessError> {
+        let decoded = decode(&raw.bytes, Format::Auto);
+        if decoded.messages.is_empty()
+            && decoded.spectra.is_empty()
+            && decoded.strip_readings.is_empty()
+            && decoded.strip_photo.is_none()
+        {
+            let reason = decoded.errors.first().map_or_else(
+                || "nothing readable in the input".to_owned(),
+                ToString::to_string,
+            );
+            return Err(ProcessError::Permanent {
+                stage: Stage::Parse,
+                reason,
+            });
+        }
+        let s = &ctx.screener;
+        let named = decoded
+            .messages
+            .iter()
+            .map(|m| s.screen_lab_message(&m.message))
+            .collect();
+        let spectra = decoded
+            .spectra
+            .iter()
+            .map(|x| s.screen_spectrum(x))
+            .collect();
+        let readings = decoded
+            .strip_readings
+            .iter()
+            .map(|r| (r.sample_id.clone(), s.screen_strip_reading(r)));
+        let photo = decoded.strip_photo.iter().map(|p| {
+            let target = synthwatch_parsers::strips::Target::Fentanyl;
+            (file_reference(raw), s.screen_strip_photo(p, target))
+        });
+        let strips = readings.chain(photo).collect();
+        Ok(Plan {
+            named,
+            spectra,
+            strips,
+            decoded,
+        })
+    }
 }
 
 fn file_reference(raw: &StoredRaw) -> String {
@@ -111,8 +172,10 @@ fn file_reference(raw: &StoredRaw) -> String {
 
 async fn lab_message(
     ctx: &Context,
+    unit: &mut Unit,
     raw: &StoredRaw,
     message: &LabMessage,
+    named: Vec<LabFindings>,
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
     let reference = message
@@ -126,39 +189,34 @@ async fn lab_message(
         .as_ref()
         .and_then(|p| p.ids.first())
         .map(|id| ctx.keyer.key(id));
-    let sample_id = sample(ctx, raw, SampleKind::Clinical, reference, patient_key).await?;
+    let sample_id = sample(unit, raw, SampleKind::Clinical, reference, patient_key).await?;
     for r in &message.results {
-        ctx.store
-            .insert_observation(&NewObservation {
-                sample_id,
-                raw_message_id: Some(raw.id),
-                test_code: r.test_code.clone(),
-                test_name: r.test_name.clone(),
-                value: Some(value_text(&r.value)),
-                units: r.units.clone(),
-                reference_range: r.reference_range.clone(),
-                abnormal_flag: (!r.flags.is_empty()).then(|| r.flags.join("~")),
-                status: Some(format!("{:?}", r.status)),
-                observed_at: None,
-                corrected: r.status == LabStatus::Corrected,
-            })
-            .await?;
+        unit.insert_observation(&NewObservation {
+            sample_id,
+            raw_message_id: Some(raw.id),
+            test_code: r.test_code.clone(),
+            test_name: r.test_name.clone(),
+            value: Some(value_text(&r.value)),
+            units: r.units.clone(),
+            reference_range: r.reference_range.clone(),
+            abnormal_flag: (!r.flags.is_empty()).then(|| r.flags.join("~")),
+            status: Some(format!("{:?}", r.status)),
+            observed_at: None,
+            corrected: r.status == LabStatus::Corrected,
+        })
+        .await?;
     }
-    let named = ctx.screener.screen_lab_message(message);
-    findings(
-        ctx,
+    let at = Attach {
         raw,
         sample_id,
-        None,
-        FindingKind::NamedCompound,
-        &named,
-    )
-    .await?;
+        spectrum_id: None,
+    };
+    findings(ctx, unit, at, FindingKind::NamedCompound, &named).await?;
     // The indication is about the sample, not this message: earlier messages'
     // tests still count (a later xylazine report must not drop a fentanyl
     // result), corrections replace what they correct, and this message's
     // comments are added. Comments are not stored, so earlier ones are not.
-    let current = ctx.store.latest_observations(sample_id).await?;
+    let current = unit.latest_observations(sample_id).await?;
     let mut for_summary = ctx.screener.screen_tests(&current);
     for_summary.extend(named.into_iter().map(|mut f| {
         f.named_compounds.retain(|n| n.field.contains("comment"));
@@ -168,7 +226,8 @@ async fn lab_message(
         .results
         .iter()
         .any(|r| r.status == LabStatus::Corrected);
-    let (text, caveats, classes) = summary::lab_summary(current.len(), &for_summary, corrected);
+    let (summary, caveats, class_flags) =
+        summary::lab_summary(current.len(), &for_summary, corrected);
     let preliminary = message
         .results
         .iter()
@@ -178,27 +237,27 @@ async fn lab_message(
     } else {
         ResultStatus::Final
     };
-    publish(ctx, sample_id, status, text, caveats, classes, outcome).await
+    let result = PublishedResult {
+        status,
+        summary,
+        caveats,
+        class_flags,
+    };
+    publish(unit, sample_id, &result, outcome).await
 }
 
 async fn spectra(
     ctx: &Context,
+    unit: &mut Unit,
     raw: &StoredRaw,
     spectra: &[Spectrum],
+    found: &[SpectrumFindings],
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
-    let sample_id = sample(
-        ctx,
-        raw,
-        ctx.kinds.of(&raw.source),
-        file_reference(raw),
-        None,
-    )
-    .await?;
-    let mut all: Vec<SpectrumFindings> = Vec::with_capacity(spectra.len());
-    for (i, s) in spectra.iter().enumerate() {
-        let spectrum_id = ctx
-            .store
+    let kind = ctx.kinds.of(&raw.source);
+    let sample_id = sample(unit, raw, kind, file_reference(raw), None).await?;
+    for (i, (s, f)) in spectra.iter().zip(found).enumerate() {
+        let spectrum_id = unit
             .insert_spectrum(&NewSpectrum {
                 sample_id,
                 raw_message_id: Some(raw.id),
@@ -208,89 +267,56 @@ async fn spectra(
                 peaks: s.peaks.iter().map(|p| (p.x, p.intensity)).collect(),
             })
             .await?;
-        let f = ctx.screener.screen_spectrum(s);
-        let at = Some(spectrum_id);
-        findings(
-            ctx,
+        let at = Attach {
             raw,
             sample_id,
-            at,
-            FindingKind::ClassFlag,
-            &f.class_flags,
-        )
-        .await?;
-        findings(
-            ctx,
-            raw,
-            sample_id,
-            at,
-            FindingKind::LibraryHit,
-            &f.library_hits,
-        )
-        .await?;
+            spectrum_id: Some(spectrum_id),
+        };
+        findings(ctx, unit, at, FindingKind::ClassFlag, &f.class_flags).await?;
+        findings(ctx, unit, at, FindingKind::LibraryHit, &f.library_hits).await?;
         let refs = &f.reference_compounds;
-        findings(ctx, raw, sample_id, at, FindingKind::ReferenceMass, refs).await?;
-        all.push(f);
+        findings(ctx, unit, at, FindingKind::ReferenceMass, refs).await?;
     }
-    let (text, caveats, classes) = summary::spectra_summary(&all);
-    publish(
-        ctx,
-        sample_id,
-        ResultStatus::Final,
-        text,
+    let (summary, caveats, class_flags) = summary::spectra_summary(found);
+    let result = PublishedResult {
+        status: ResultStatus::Final,
+        summary,
         caveats,
-        classes,
-        outcome,
-    )
-    .await
+        class_flags,
+    };
+    publish(unit, sample_id, &result, outcome).await
 }
 
-async fn strips(
+async fn strip(
     ctx: &Context,
+    unit: &mut Unit,
     raw: &StoredRaw,
-    decoded: &DecodedInput,
+    reference: &str,
+    f: &StripFindings,
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
-    let readings = decoded
-        .strip_readings
-        .iter()
-        .map(|r| (r.sample_id.clone(), ctx.screener.screen_strip_reading(r)));
-    let photo = decoded.strip_photo.iter().map(|p| {
-        let target = synthwatch_parsers::strips::Target::Fentanyl;
-        (
-            file_reference(raw),
-            ctx.screener.screen_strip_photo(p, target),
-        )
-    });
-    for (reference, f) in readings.chain(photo) {
-        let sample_id = sample(ctx, raw, SampleKind::DrugChecking, reference, None).await?;
-        findings(
-            ctx,
-            raw,
-            sample_id,
-            None,
-            FindingKind::StripCall,
-            std::slice::from_ref(&f),
-        )
-        .await?;
-        let (text, caveats, classes) = summary::strip_summary(&f);
-        publish(
-            ctx,
-            sample_id,
-            ResultStatus::Final,
-            text,
-            caveats,
-            classes,
-            outcome,
-        )
-        .await?;
-    }
-    Ok(())
+    let kind = SampleKind::DrugChecking;
+    let sample_id = sample(unit, raw, kind, reference.to_owned(), None).await?;
+    let at = Attach {
+        raw,
+        sample_id,
+        spectrum_id: None,
+    };
+    let one = std::slice::from_ref(f);
+    findings(ctx, unit, at, FindingKind::StripCall, one).await?;
+    let (summary, caveats, class_flags) = summary::strip_summary(f);
+    let result = PublishedResult {
+        status: ResultStatus::Final,
+        summary,
+        caveats,
+        class_flags,
+    };
+    publish(unit, sample_id, &result, outcome).await
 }
 
 /// Find or create the sample `kind`/`reference` first reported by `raw`'s source.
 async fn sample(
-    ctx: &Context,
+    unit: &mut Unit,
     raw: &StoredRaw,
     kind: SampleKind,
     reference: String,
@@ -301,15 +327,22 @@ async fn sample(
         source: raw.source.clone(),
         patient_key,
     };
-    Ok(ctx.store.upsert_sample(&sample).await?)
+    Ok(unit.upsert_sample(&sample).await?)
+}
+
+/// What a finding is attached to.
+#[derive(Clone, Copy)]
+struct Attach<'a> {
+    raw: &'a StoredRaw,
+    sample_id: i64,
+    spectrum_id: Option<i64>,
 }
 
 /// Store each item as a finding of `kind` (its JSON is the evidence).
 async fn findings<T: serde::Serialize>(
     ctx: &Context,
-    raw: &StoredRaw,
-    sample_id: i64,
-    spectrum_id: Option<i64>,
+    unit: &mut Unit,
+    at: Attach<'_>,
     kind: FindingKind,
     items: &[T],
 ) -> Result<(), ProcessError> {
@@ -318,43 +351,28 @@ async fn findings<T: serde::Serialize>(
             stage: Stage::Match,
             reason: format!("finding not representable as JSON: {e}"),
         })?;
-        ctx.store
-            .insert_finding(&NewFinding {
-                sample_id,
-                spectrum_id,
-                raw_message_id: Some(raw.id),
-                kind,
-                evidence,
-                engine_version: ENGINE_VERSION.to_owned(),
-                library_version: ctx.screener.library_version(),
-                config_hash: ctx.config_hash.clone(),
-            })
-            .await?;
+        unit.insert_finding(&NewFinding {
+            sample_id: at.sample_id,
+            spectrum_id: at.spectrum_id,
+            raw_message_id: Some(at.raw.id),
+            kind,
+            evidence,
+            engine_version: ENGINE_VERSION.to_owned(),
+            library_version: ctx.screener.library_version(),
+            config_hash: ctx.config_hash.clone(),
+        })
+        .await?;
     }
     Ok(())
 }
 
 async fn publish(
-    ctx: &Context,
+    unit: &mut Unit,
     sample_id: i64,
-    status: ResultStatus,
-    summary: String,
-    caveats: Vec<String>,
-    class_flags: Vec<String>,
+    result: &PublishedResult,
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
-    let published = ctx
-        .store
-        .publish_result(
-            sample_id,
-            &PublishedResult {
-                status,
-                summary,
-                caveats,
-                class_flags,
-            },
-        )
-        .await?;
+    let published = unit.publish_result(sample_id, result).await?;
     outcome.samples += 1;
     outcome.new_versions += usize::from(published.new);
     Ok(())

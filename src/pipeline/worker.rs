@@ -72,18 +72,14 @@ pub async fn step(ctx: &Context, worker: &str, config: WorkerConfig) -> bool {
     };
     match process_raw(ctx, &raw).await {
         Ok(outcome) => {
-            if let Err(e) = ctx.store.mark_done(id).await {
-                tracing::warn!(worker, raw_id = id, error = %e, "processed but not marked done; it will be processed again");
-            } else {
-                tracing::info!(
-                    worker,
-                    raw_id = id,
-                    source = %raw.source,
-                    samples = outcome.samples,
-                    new_versions = outcome.new_versions,
-                    "processed"
-                );
-            }
+            tracing::info!(
+                worker,
+                raw_id = id,
+                source = %raw.source,
+                samples = outcome.samples,
+                new_versions = outcome.new_versions,
+                "processed"
+            );
         }
         Err(ProcessError::Permanent { stage, reason }) => {
             match ctx

@@ -21,8 +21,11 @@ macro_rules! on_pool {
     };
 }
 
+#[macro_use]
+mod unit;
 mod clock;
 mod error;
+mod gate;
 mod group;
 mod keyer;
 mod open;
@@ -34,17 +37,19 @@ mod samples;
 mod types;
 
 pub use error::StoreError;
+pub use gate::Priority;
 pub use group::{GroupCommitter, GroupConfig};
 pub use keyer::{normalise_identifier, KeyError, PatientKeyer};
 pub use open::SQLITE_FILE;
 pub use quarantine::{QuarantineEntry, QuarantineInput};
-pub use queue::{FailOutcome, QueueCounts, QueuedMessage};
+pub use queue::{FailOutcome, QueueCounts, QueuedMessage, Recovered};
 pub use raw::StoredRaw;
 pub use results::{Published, PublishedResult, ResultFilter, ResultRow};
 pub use samples::{
     decode_peaks, encode_peaks, NewFinding, NewObservation, NewSample, NewSpectrum, SampleRef,
 };
 pub use types::{FindingKind, RawState, ResultStatus, SampleKind, Stage};
+pub use unit::Unit;
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +94,8 @@ pub(crate) enum Pool {
 pub struct Store {
     pub(crate) pool: Pool,
     pub(crate) max_attempts: i64,
+    /// Orders this process's SQLite writers (unused on PostgreSQL).
+    pub(crate) gate: gate::WriteGate,
 }
 
 impl Store {

@@ -65,6 +65,7 @@ impl Store {
             Ok(Store {
                 pool: Pool::Pg(pool),
                 max_attempts: options.max_attempts,
+                gate: Default::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl)
@@ -102,6 +103,7 @@ async fn open_sqlite_connect(
     Ok(Store {
         pool: Pool::Sqlite(pool),
         max_attempts: options.max_attempts,
+        gate: Default::default(),
     })
 }
 

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::raw::sha256_hex;
 use super::types::Stage;
-use super::{clock, Store, StoreError, WritePool};
+use super::{clock, Priority, Store, StoreError};
 
 /// Quarantines a raw message by id, copying its size and hash (not its bytes).
 pub(crate) const QUARANTINE_RAW: &str = "INSERT INTO quarantine \
@@ -73,13 +73,17 @@ impl Store {
         reason: &str,
     ) -> Result<i64, StoreError> {
         let now = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        // An adapter's reject is answered (HL7 AE) only after this commit.
+        let priority = match input {
+            QuarantineInput::Bytes { .. } => Priority::Ack,
+            QuarantineInput::Raw(_) => Priority::Background,
+        };
+        in_unit!(self, priority, conn => {
             let id: i64 = match &input {
                 QuarantineInput::Raw(raw_id) => {
                     let n = sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
                         .bind(*raw_id)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?
                         .rows_affected();
                     if n == 0 {
@@ -87,14 +91,14 @@ impl Store {
                     }
                     sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
                         .bind(*raw_id)
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                     sqlx::query_scalar(QUARANTINE_RAW)
                         .bind(*raw_id)
                         .bind(stage.as_str())
                         .bind(reason)
                         .bind(now.as_str())
-                        .fetch_one(&mut *tx)
+                        .fetch_one(&mut *conn)
                         .await?
                 }
                 QuarantineInput::Bytes { source, bytes } => {
@@ -110,12 +114,11 @@ impl Store {
                     .bind(stage.as_str())
                     .bind(reason)
                     .bind(now.as_str())
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut *conn)
                     .await?
                 }
             };
-            tx.commit().await?;
-            Ok(id)
+            id
         })
     }
 
@@ -147,12 +150,11 @@ impl Store {
     /// is left alone. Entries without a raw message cannot be replayed.
     pub async fn replay(&self, quarantine_id: i64) -> Result<i64, StoreError> {
         let now = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_unit!(self, Priority::Background, conn => {
             let raw: Option<Option<i64>> =
                 sqlx::query_scalar("SELECT raw_message_id FROM quarantine WHERE id = $1")
                     .bind(quarantine_id)
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *conn)
                     .await?;
             let raw_id = match raw {
                 None => return Err(StoreError::NotFound { what: "quarantine entry", id: quarantine_id }),
@@ -164,7 +166,7 @@ impl Store {
                  WHERE id = $1 AND state <> 'processing'",
             )
             .bind(raw_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
             if n > 0 {
@@ -175,16 +177,15 @@ impl Store {
                 )
                 .bind(raw_id)
                 .bind(now.as_str())
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             }
             sqlx::query("UPDATE quarantine SET replayed_at = $2 WHERE id = $1")
                 .bind(quarantine_id)
                 .bind(now.as_str())
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-            tx.commit().await?;
-            Ok(raw_id)
+            raw_id
         })
     }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::types::Stage;
-use super::{clock, Pool, Store, StoreError, WritePool};
+use super::{clock, Pool, Priority, Store, StoreError, Unit};
 
 /// SQLite has one writer, so a plain UPDATE … RETURNING inside an IMMEDIATE
 /// transaction cannot hand the same row to two workers.
@@ -29,6 +29,18 @@ const CLAIM_PG: &str = "WITH next AS ( \
 
 const MARK_CLAIMED: &str =
     "UPDATE processing_queue SET worker = $2, claimed_at = $3 WHERE raw_message_id = $1";
+
+/// The reason recorded for a message that was in hand when the process died.
+const INTERRUPTED: &str = "processing was interrupted (the process stopped or crashed)";
+
+/// What [`Store::requeue_stale_processing`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// Messages put back in the queue.
+    pub requeued: u64,
+    /// Quarantine entries of messages whose attempts ran out.
+    pub quarantined: Vec<i64>,
+}
 
 /// A raw message handed to a worker.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -82,47 +94,26 @@ impl Store {
             Pool::Sqlite(_) => CLAIM_SQLITE,
             Pool::Pg(_) => CLAIM_PG,
         };
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_unit!(self, Priority::Background, conn => {
             let claimed: Option<QueuedMessage> = sqlx::query_as(claim)
                 .bind(now.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
             if let Some(m) = &claimed {
                 sqlx::query(MARK_CLAIMED)
                     .bind(m.id)
                     .bind(worker)
                     .bind(now.as_str())
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
             }
-            tx.commit().await?;
-            Ok(claimed)
+            claimed
         })
     }
 
-    /// Marks a claimed message processed and removes it from the queue.
+    /// [`Unit::mark_done`] in its own transaction.
     pub async fn mark_done(&self, id: i64) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let n = sqlx::query(
-                "UPDATE raw_messages SET state = 'done', last_error = NULL \
-                 WHERE id = $1 AND state = 'processing'",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(StoreError::NotFound { what: "processing message", id });
-            }
-            sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
+        in_own_unit!(self, |u| u.mark_done(id))
     }
 
     /// Records a failed attempt at `stage`. Below the store's `max_attempts`
@@ -138,15 +129,14 @@ impl Store {
         let now = clock::now();
         let due = clock::now_plus(retry_after);
         let max_attempts = self.max_attempts;
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_unit!(self, Priority::Background, conn => {
             let attempts: Option<i64> = sqlx::query_scalar(
                 "UPDATE raw_messages SET attempts = attempts + 1, last_error = $2 \
                  WHERE id = $1 AND state = 'processing' RETURNING attempts",
             )
             .bind(id)
             .bind(error)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
             let Some(attempts) = attempts else {
                 return Err(StoreError::NotFound { what: "processing message", id });
@@ -154,24 +144,24 @@ impl Store {
             let outcome = if attempts >= max_attempts {
                 sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 let quarantine_id: i64 = sqlx::query_scalar(super::quarantine::QUARANTINE_RAW)
                     .bind(id)
                     .bind(stage.as_str())
                     .bind(error)
                     .bind(now.as_str())
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut *conn)
                     .await?;
                 FailOutcome::Quarantined { quarantine_id }
             } else {
                 sqlx::query("UPDATE raw_messages SET state = 'queued' WHERE id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                 sqlx::query(
                     "UPDATE processing_queue SET not_before = $2, worker = NULL, claimed_at = NULL \
@@ -179,39 +169,67 @@ impl Store {
                 )
                 .bind(id)
                 .bind(due.as_str())
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
                 FailOutcome::Retrying { attempts }
             };
-            tx.commit().await?;
-            Ok(outcome)
+            outcome
         })
     }
 
     /// Crash recovery, run once at start-up before workers start: every
-    /// message left `processing` goes back to `queued`, and any queued
-    /// message missing its queue row gets one. Returns how many were requeued.
-    pub async fn requeue_stale_processing(&self) -> Result<u64, StoreError> {
+    /// message left `processing` was in hand when the process died, so it
+    /// counts a failed attempt and goes back to `queued` — or, at the store's
+    /// `max_attempts`, to the quarantine, so input that kills the process
+    /// cannot crash-loop the daemon. Any queued message missing its queue row
+    /// gets one.
+    pub async fn requeue_stale_processing(&self) -> Result<Recovered, StoreError> {
         let now = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let n = sqlx::query("UPDATE raw_messages SET state = 'queued' WHERE state = 'processing'")
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+        let max_attempts = self.max_attempts;
+        in_unit!(self, Priority::Background, conn => {
+            let stale: Vec<(i64, i64)> = sqlx::query_as(
+                "UPDATE raw_messages SET state = 'queued', attempts = attempts + 1, \
+                 last_error = $1 WHERE state = 'processing' RETURNING id, attempts",
+            )
+            .bind(INTERRUPTED)
+            .fetch_all(&mut *conn)
+            .await?;
             sqlx::query("UPDATE processing_queue SET worker = NULL, claimed_at = NULL")
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
+            let mut out = Recovered::default();
+            for (id, attempts) in stale {
+                if attempts < max_attempts {
+                    out.requeued += 1;
+                    continue;
+                }
+                sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                let reason = format!("{INTERRUPTED}, {attempts} times; quarantined so it cannot crash-loop the daemon");
+                let q: i64 = sqlx::query_scalar(super::quarantine::QUARANTINE_RAW)
+                    .bind(id)
+                    .bind(Stage::Parse.as_str())
+                    .bind(reason.as_str())
+                    .bind(now.as_str())
+                    .fetch_one(&mut *conn)
+                    .await?;
+                out.quarantined.push(q);
+            }
             sqlx::query(
                 "INSERT INTO processing_queue (raw_message_id, not_before) \
                  SELECT r.id, $1 FROM raw_messages r WHERE r.state = 'queued' \
                  AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.raw_message_id = r.id)",
             )
             .bind(now.as_str())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-            tx.commit().await?;
-            Ok(n)
+            out
         })
     }
 
@@ -233,5 +251,29 @@ impl Store {
             });
         }
         Ok(counts)
+    }
+}
+
+impl Unit {
+    /// Marks a claimed message processed and removes it from the queue.
+    pub async fn mark_done(&mut self, id: i64) -> Result<(), StoreError> {
+        on_unit!(self, conn => {
+            let n = sqlx::query(
+                "UPDATE raw_messages SET state = 'done', last_error = NULL \
+                 WHERE id = $1 AND state = 'processing'",
+            )
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "processing message", id });
+            }
+            sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        })
     }
 }

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::types::RawState;
-use super::{clock, Store, StoreError, WritePool};
+use super::{clock, Priority, Store, StoreError, Unit};
 use crate::ingest::{Committed, RawMessage, RawSink, SinkError};
 
 const INSERT_RAW: &str = "INSERT INTO raw_messages \
@@ -114,8 +114,7 @@ impl Store {
 
     async fn insert_raw(&self, batch: &[Prepared]) -> Result<Vec<Committed>, StoreError> {
         let queued_at = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        in_unit!(self, Priority::Ack, conn => {
             let mut out = Vec::with_capacity(batch.len());
             for p in batch {
                 let m = &p.message;
@@ -127,14 +126,14 @@ impl Store {
                     .bind(m.bytes.as_slice())
                     .bind(m.bytes.len() as i64)
                     .bind(p.sha256.as_str())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut *conn)
                     .await?;
                 let committed = match inserted {
                     Some(id) => {
                         sqlx::query(INSERT_QUEUE)
                             .bind(id)
                             .bind(queued_at.as_str())
-                            .execute(&mut *tx)
+                            .execute(&mut *conn)
                             .await?;
                         Committed { id, duplicate: false }
                     }
@@ -142,15 +141,14 @@ impl Store {
                         let id: i64 = sqlx::query_scalar(SELECT_EXISTING)
                             .bind(m.source.as_str())
                             .bind(p.sha256.as_str())
-                            .fetch_one(&mut *tx)
+                            .fetch_one(&mut *conn)
                             .await?;
                         Committed { id, duplicate: true }
                     }
                 };
                 out.push(committed);
             }
-            tx.commit().await?;
-            Ok(out)
+            out
         })
     }
 
@@ -191,23 +189,9 @@ impl Store {
         }))
     }
 
-    /// Records the message control id (HL7 MSH-10, ASTM H-3) once parsed.
+    /// [`Unit::set_control_id`] in its own transaction.
     pub async fn set_control_id(&self, id: i64, control_id: &str) -> Result<(), StoreError> {
-        let n = on_pool!(self, pool => {
-            sqlx::query("UPDATE raw_messages SET control_id = $2 WHERE id = $1")
-                .bind(id)
-                .bind(control_id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "raw message",
-                id,
-            });
-        }
-        Ok(())
+        in_own_unit!(self, |u| u.set_control_id(id, control_id))
     }
 
     /// Registers or updates a configured source (instrument or folder).
@@ -218,7 +202,7 @@ impl Store {
         instrument: Option<&str>,
     ) -> Result<(), StoreError> {
         let now = clock::now();
-        on_pool!(self, pool => {
+        in_unit!(self, Priority::Background, conn => {
             sqlx::query(
                 "INSERT INTO sources (name, kind, instrument, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, instrument = excluded.instrument",
@@ -227,9 +211,29 @@ impl Store {
             .bind(kind)
             .bind(instrument)
             .bind(now.as_str())
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
+        })
+    }
+}
+
+impl Unit {
+    /// Records the message control id (HL7 MSH-10, ASTM H-3) once parsed.
+    pub async fn set_control_id(&mut self, id: i64, control_id: &str) -> Result<(), StoreError> {
+        let n = on_unit!(self, conn => {
+            sqlx::query("UPDATE raw_messages SET control_id = $2 WHERE id = $1")
+                .bind(id)
+                .bind(control_id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
         });
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "raw message",
+                id,
+            });
+        }
         Ok(())
     }
 }

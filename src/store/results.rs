@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::samples::SampleRef;
 use super::types::{ResultStatus, SampleKind};
-use super::{clock, Store, StoreError, WritePool};
+use super::{clock, Store, StoreError, Unit};
 
 /// The content of an indication to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,26 +104,25 @@ const LIST: &str = "SELECT r.sample_id, s.kind, s.lab_accession, s.police_refere
        AND (NOT $4 OR r.version = (SELECT MAX(x.version) FROM results x WHERE x.sample_id = r.sample_id)) \
      ORDER BY r.published_at, r.sample_id, r.version";
 
-impl Store {
+impl Unit {
     /// Publishes an indication for a sample. Content equal to the latest
     /// version returns that version (idempotent); otherwise a new version is
     /// added and the history kept.
     pub async fn publish_result(
-        &self,
+        &mut self,
         sample_id: i64,
         result: &PublishedResult,
     ) -> Result<Published, StoreError> {
         let caveats = serde_json::to_string(&result.caveats)?;
         let class_flags = serde_json::to_string(&result.class_flags)?;
         let now = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        on_unit!(self, conn => {
             let latest: Option<Latest> = sqlx::query_as(
                 "SELECT version, status, summary, caveats, class_flags FROM results \
                  WHERE sample_id = $1 ORDER BY version DESC LIMIT 1",
             )
             .bind(sample_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
             if let Some(l) = &latest {
                 if l.status == result.status.as_str()
@@ -146,11 +145,21 @@ impl Store {
             .bind(caveats.as_str())
             .bind(class_flags.as_str())
             .bind(now.as_str())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-            tx.commit().await?;
             Ok(Published { version, new: true })
         })
+    }
+}
+
+impl Store {
+    /// [`Unit::publish_result`] in its own transaction.
+    pub async fn publish_result(
+        &self,
+        sample_id: i64,
+        result: &PublishedResult,
+    ) -> Result<Published, StoreError> {
+        in_own_unit!(self, |u| u.publish_result(sample_id, result))
     }
 
     /// Lists published results matching `filter`, oldest first.

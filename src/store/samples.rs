@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use super::types::{FindingKind, SampleKind};
-use super::{clock, Store, StoreError, WritePool};
+use super::{clock, Store, StoreError, Unit};
 
 /// A sample as the partnership knows it: its kind and the external
 /// reference that kind carries (lab accession, police exhibit or seizure
@@ -130,10 +130,10 @@ fn is_patient_key(k: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-impl Store {
+impl Unit {
     /// Finds the sample by kind and reference, creating it if new, and
     /// returns its id. A patient key is added to a sample that lacks one.
-    pub async fn upsert_sample(&self, sample: &NewSample) -> Result<i64, StoreError> {
+    pub async fn upsert_sample(&mut self, sample: &NewSample) -> Result<i64, StoreError> {
         if let Some(k) = &sample.patient_key {
             if !is_patient_key(k) {
                 // Guard against an identifier slipping in unkeyed.
@@ -150,15 +150,14 @@ impl Store {
         let select = format!("SELECT id FROM samples WHERE kind = $1 AND {col} = $2");
         let kind = sample.reference.kind.as_str();
         let now = clock::now();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        on_unit!(self, conn => {
             let inserted: Option<i64> = sqlx::query_scalar(&insert)
                 .bind(kind)
                 .bind(sample.source.as_str())
                 .bind(sample.reference.reference.as_str())
                 .bind(sample.patient_key.as_deref())
                 .bind(now.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *conn)
                 .await?;
             let id = match inserted {
                 Some(id) => id,
@@ -166,37 +165,38 @@ impl Store {
                     let id: i64 = sqlx::query_scalar(&select)
                         .bind(kind)
                         .bind(sample.reference.reference.as_str())
-                        .fetch_one(&mut *tx)
+                        .fetch_one(&mut *conn)
                         .await?;
                     if let Some(k) = &sample.patient_key {
                         sqlx::query("UPDATE samples SET patient_key = $2 WHERE id = $1 AND patient_key IS NULL")
                             .bind(id)
                             .bind(k.as_str())
-                            .execute(&mut *tx)
+                            .execute(&mut *conn)
                             .await?;
                     }
                     id
                 }
             };
-            tx.commit().await?;
             Ok(id)
         })
     }
 
     /// Stores a lab result as the next version of (sample, test code) and
     /// returns `(observation id, version)`.
-    pub async fn insert_observation(&self, o: &NewObservation) -> Result<(i64, i64), StoreError> {
+    pub async fn insert_observation(
+        &mut self,
+        o: &NewObservation,
+    ) -> Result<(i64, i64), StoreError> {
         let now = clock::now();
         let observed_at = o.observed_at.map(clock::format);
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+        on_unit!(self, conn => {
             let version: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM observations \
                  WHERE sample_id = $1 AND test_code = $2",
             )
             .bind(o.sample_id)
             .bind(o.test_code.as_str())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO observations (sample_id, raw_message_id, test_code, test_name, value, \
@@ -217,9 +217,8 @@ impl Store {
             .bind(version)
             .bind(o.corrected)
             .bind(now.as_str())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
-            tx.commit().await?;
             Ok((id, version))
         })
     }
@@ -228,10 +227,10 @@ impl Store {
     /// name, value)`, ordered by test code: the sample's current state when
     /// several messages (and corrections) report on it.
     pub async fn latest_observations(
-        &self,
+        &mut self,
         sample_id: i64,
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, StoreError> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = on_pool!(self, pool => {
+        let rows: Vec<(String, Option<String>, Option<String>)> = on_unit!(self, conn => {
             sqlx::query_as(
                 "SELECT o.test_code, o.test_name, o.value FROM observations o \
                  WHERE o.sample_id = $1 AND o.version = (SELECT MAX(x.version) \
@@ -239,17 +238,17 @@ impl Store {
                  ORDER BY o.test_code",
             )
             .bind(sample_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?
         });
         Ok(rows)
     }
 
     /// Stores a spectrum and returns its id.
-    pub async fn insert_spectrum(&self, s: &NewSpectrum) -> Result<i64, StoreError> {
+    pub async fn insert_spectrum(&mut self, s: &NewSpectrum) -> Result<i64, StoreError> {
         let now = clock::now();
         let peaks = encode_peaks(&s.peaks);
-        Ok(on_pool!(self, pool => {
+        Ok(on_unit!(self, conn => {
             sqlx::query_scalar(
                 "INSERT INTO spectra (sample_id, raw_message_id, spectrum_index, title, \
                  precursor_mz, n_peaks, peaks, created_at) \
@@ -263,16 +262,16 @@ impl Store {
             .bind(s.peaks.len() as i64)
             .bind(peaks.as_slice())
             .bind(now.as_str())
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
         }))
     }
 
     /// Stores a finding and returns its id.
-    pub async fn insert_finding(&self, f: &NewFinding) -> Result<i64, StoreError> {
+    pub async fn insert_finding(&mut self, f: &NewFinding) -> Result<i64, StoreError> {
         let now = clock::now();
         let evidence = serde_json::to_string(&f.evidence)?;
-        Ok(on_pool!(self, pool => {
+        Ok(on_unit!(self, conn => {
             sqlx::query_scalar(
                 "INSERT INTO findings (sample_id, spectrum_id, raw_message_id, kind, evidence, \
                  engine_version, library_version, config_hash, created_at) \
@@ -287,7 +286,7 @@ impl Store {
             .bind(f.library_version.as_deref())
             .bind(f.config_hash.as_str())
             .bind(now.as_str())
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
         }))
     }
@@ -295,9 +294,8 @@ impl Store {
     /// Deletes the observations, spectra and findings derived from a raw
     /// message, so reprocessing it (after a crash or a replay) does not
     /// duplicate them. Published results are kept (they are versioned).
-    pub async fn forget_derived(&self, raw_message_id: i64) -> Result<u64, StoreError> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+    pub async fn forget_derived(&mut self, raw_message_id: i64) -> Result<u64, StoreError> {
+        on_unit!(self, conn => {
             let mut n = 0;
             for sql in [
                 "DELETE FROM findings WHERE raw_message_id = $1 \
@@ -305,11 +303,28 @@ impl Store {
                 "DELETE FROM spectra WHERE raw_message_id = $1",
                 "DELETE FROM observations WHERE raw_message_id = $1",
             ] {
-                n += sqlx::query(sql).bind(raw_message_id).execute(&mut *tx).await?.rows_affected();
+                n += sqlx::query(sql).bind(raw_message_id).execute(&mut *conn).await?.rows_affected();
             }
-            tx.commit().await?;
             Ok(n)
         })
+    }
+}
+
+/// The same operations, each committed on its own.
+impl Store {
+    /// [`Unit::upsert_sample`] in its own transaction.
+    pub async fn upsert_sample(&self, sample: &NewSample) -> Result<i64, StoreError> {
+        in_own_unit!(self, |u| u.upsert_sample(sample))
+    }
+
+    /// [`Unit::insert_observation`] in its own transaction.
+    pub async fn insert_observation(&self, o: &NewObservation) -> Result<(i64, i64), StoreError> {
+        in_own_unit!(self, |u| u.insert_observation(o))
+    }
+
+    /// [`Unit::forget_derived`] in its own transaction.
+    pub async fn forget_derived(&self, raw_message_id: i64) -> Result<u64, StoreError> {
+        in_own_unit!(self, |u| u.forget_derived(raw_message_id))
     }
 }
 

@@ -171,14 +171,97 @@ pub async fn crash_recovery(store: &Store) {
     let id = store.commit(msg("folder", b"file")).await.unwrap().id;
     assert_eq!(store.claim_next("w1").await.unwrap().unwrap().id, id);
     // "Crash": the worker never reports back.
-    assert_eq!(store.requeue_stale_processing().await.unwrap(), 1);
+    assert_eq!(store.requeue_stale_processing().await.unwrap().requeued, 1);
     assert_eq!(
         store.raw_message(id).await.unwrap().unwrap().state,
         RawState::Queued
     );
     assert_eq!(store.claim_next("w2").await.unwrap().unwrap().id, id);
     store.mark_done(id).await.unwrap();
-    assert_eq!(store.requeue_stale_processing().await.unwrap(), 0);
+    assert_eq!(store.requeue_stale_processing().await.unwrap().requeued, 0);
+}
+
+/// A message in hand at every allowed attempt when the process died goes to
+/// the quarantine instead of being retried for ever.
+pub async fn crash_loop_quarantined(store: &Store) {
+    let max_attempts = synthwatch::store::StoreOptions::default().max_attempts;
+    let id = store.commit(msg("mllp", b"poison")).await.unwrap().id;
+    for attempt in 1..=max_attempts {
+        assert_eq!(store.claim_next("w1").await.unwrap().unwrap().id, id);
+        let recovered = store.requeue_stale_processing().await.unwrap();
+        let raw = store.raw_message(id).await.unwrap().unwrap();
+        assert_eq!(raw.attempts, attempt);
+        if attempt < max_attempts {
+            assert_eq!((recovered.requeued, recovered.quarantined.len()), (1, 0));
+            assert_eq!(raw.state, RawState::Queued);
+        } else {
+            assert_eq!((recovered.requeued, recovered.quarantined.len()), (0, 1));
+            assert_eq!(raw.state, RawState::Quarantined);
+            let entry = store.list_quarantine().await.unwrap();
+            let entry = entry.iter().find(|e| e.raw_message_id == Some(id)).unwrap();
+            assert!(entry.reason.contains("interrupted"), "{}", entry.reason);
+        }
+    }
+    assert!(store.claim_next("w1").await.unwrap().is_none());
+    // Replay after the fix puts it back.
+    let q = store.list_quarantine().await.unwrap();
+    let q = q.iter().find(|e| e.raw_message_id == Some(id)).unwrap().id;
+    store.replay(q).await.unwrap();
+    assert_eq!(store.claim_next("w1").await.unwrap().unwrap().id, id);
+}
+
+/// Writes through a unit of work that is dropped uncommitted leave nothing,
+/// and a committed unit with `mark_done` finishes the message.
+pub async fn unit_of_work(store: &Store) {
+    let raw = store.commit(msg("lab", b"unit")).await.unwrap().id;
+    assert_eq!(store.claim_next("w1").await.unwrap().unwrap().id, raw);
+    let sample = NewSample {
+        reference: clinical("UNIT1"),
+        source: "lab".into(),
+        patient_key: None,
+    };
+    let obs = |sample_id| NewObservation {
+        sample_id,
+        raw_message_id: Some(raw),
+        test_code: "FENT".into(),
+        value: Some("POS".into()),
+        ..Default::default()
+    };
+    {
+        let mut unit = store.begin().await.unwrap();
+        let id = unit.upsert_sample(&sample).await.unwrap();
+        unit.insert_observation(&obs(id)).await.unwrap();
+        unit.mark_done(raw).await.unwrap();
+        // Dropped here: a crash before commit.
+    }
+    let filter = ResultFilter {
+        sample: Some(clinical("UNIT1")),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.raw_message(raw).await.unwrap().unwrap().state,
+        RawState::Processing
+    );
+    let mut unit = store.begin().await.unwrap();
+    let id = unit.upsert_sample(&sample).await.unwrap();
+    // The dropped unit's observation is gone: this one is version 1.
+    assert_eq!(unit.insert_observation(&obs(id)).await.unwrap().1, 1);
+    let result = PublishedResult {
+        status: ResultStatus::Final,
+        summary: "Fentanyl reported.".into(),
+        caveats: vec![],
+        class_flags: vec!["fentanyl".into()],
+    };
+    unit.publish_result(id, &result).await.unwrap();
+    unit.mark_done(raw).await.unwrap();
+    // Not visible to others before the commit.
+    assert!(store.results(&filter).await.unwrap().is_empty());
+    unit.commit().await.unwrap();
+    assert_eq!(store.results(&filter).await.unwrap().len(), 1);
+    assert_eq!(
+        store.raw_message(raw).await.unwrap().unwrap().state,
+        RawState::Done
+    );
 }
 
 /// Concurrent workers never get the same message.
@@ -265,7 +348,9 @@ pub async fn publish_versioning(store: &Store) {
         ..obs.clone()
     };
     assert_eq!(store.insert_observation(&corrected).await.unwrap().1, 2);
-    let spectrum = store
+    // Spectrum and finding in one unit of work, as a worker writes them.
+    let mut unit = store.begin().await.unwrap();
+    let spectrum = unit
         .insert_spectrum(&NewSpectrum {
             sample_id: sample,
             raw_message_id: Some(raw),
@@ -276,19 +361,19 @@ pub async fn publish_versioning(store: &Store) {
         })
         .await
         .unwrap();
-    store
-        .insert_finding(&NewFinding {
-            sample_id: sample,
-            spectrum_id: Some(spectrum),
-            raw_message_id: None,
-            kind: FindingKind::LibraryHit,
-            evidence: serde_json::json!({"match_factor": 912}),
-            engine_version: "0.1.0".into(),
-            library_version: Some("lib-1".into()),
-            config_hash: "abc".into(),
-        })
-        .await
-        .unwrap();
+    unit.insert_finding(&NewFinding {
+        sample_id: sample,
+        spectrum_id: Some(spectrum),
+        raw_message_id: None,
+        kind: FindingKind::LibraryHit,
+        evidence: serde_json::json!({"match_factor": 912}),
+        engine_version: "0.1.0".into(),
+        library_version: Some("lib-1".into()),
+        config_hash: "abc".into(),
+    })
+    .await
+    .unwrap();
+    unit.commit().await.unwrap();
     // Reprocessing clears what the raw message produced: 2 obs + spectrum + finding.
     assert_eq!(store.forget_derived(raw).await.unwrap(), 4);
 
