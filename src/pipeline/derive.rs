@@ -10,7 +10,7 @@ use crate::decode::{decode, value_text, DecodedInput, Format};
 use crate::screen::{LabFindings, Screener, SpectrumFindings, StripFindings, ENGINE_VERSION};
 use crate::store::{
     FindingKind, NewFinding, NewObservation, NewSample, NewSpectrum, PatientKeyer, PublishedResult,
-    ResultStatus, SampleKind, SampleRef, Stage, Store, StoreError, StoredRaw, Unit,
+    QueuedMessage, ResultStatus, SampleKind, SampleRef, Stage, Store, StoreError, Unit,
 };
 
 use super::summary;
@@ -69,7 +69,7 @@ pub struct Context {
 /// the message's rows and its `done` mark commit together (one commit per
 /// message), or not at all. Decoding and screening run first, outside the
 /// transaction, so the SQLite write lock is held only for the writes.
-pub async fn process_raw(ctx: &Context, raw: &StoredRaw) -> Result<Outcome, ProcessError> {
+pub async fn process_raw(ctx: &Context, raw: &QueuedMessage) -> Result<Outcome, ProcessError> {
     let plan = Plan::new(ctx, raw)?;
     let mut unit = ctx.store.begin().await?;
     // A crash or failed attempt may have left rows of an earlier attempt.
@@ -93,15 +93,12 @@ pub async fn process_raw(ctx: &Context, raw: &StoredRaw) -> Result<Outcome, Proc
     for (reference, f) in &plan.strips {
         strip(ctx, &mut unit, raw, reference, f, &mut outcome).await?;
     }
-    if let Some(id) = plan
+    let control_id = plan
         .decoded
         .messages
         .iter()
-        .find_map(|m| m.message.control_id.as_deref())
-    {
-        unit.set_control_id(raw.id, id).await?;
-    }
-    unit.mark_done(raw.id).await?;
+        .find_map(|m| m.message.control_id.as_deref());
+    unit.mark_done(raw.id, control_id).await?;
     unit.commit().await?;
     Ok(outcome)
 }
@@ -118,7 +115,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(ctx: &Context, raw: &StoredRaw) -> Result<Plan, ProcessError> {
+    fn new(ctx: &Context, raw: &QueuedMessage) -> Result<Plan, ProcessError> {
         let decoded = decode(&raw.bytes, Format::Auto);
         if decoded.messages.is_empty()
             && decoded.spectra.is_empty()
@@ -163,7 +160,7 @@ impl Plan {
     }
 }
 
-fn file_reference(raw: &StoredRaw) -> String {
+fn file_reference(raw: &QueuedMessage) -> String {
     raw.file_name
         .as_deref()
         .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem).to_owned())
@@ -173,7 +170,7 @@ fn file_reference(raw: &StoredRaw) -> String {
 async fn lab_message(
     ctx: &Context,
     unit: &mut Unit,
-    raw: &StoredRaw,
+    raw: &QueuedMessage,
     message: &LabMessage,
     named: Vec<LabFindings>,
     outcome: &mut Outcome,
@@ -249,7 +246,7 @@ async fn lab_message(
 async fn spectra(
     ctx: &Context,
     unit: &mut Unit,
-    raw: &StoredRaw,
+    raw: &QueuedMessage,
     spectra: &[Spectrum],
     found: &[SpectrumFindings],
     outcome: &mut Outcome,
@@ -290,7 +287,7 @@ async fn spectra(
 async fn strip(
     ctx: &Context,
     unit: &mut Unit,
-    raw: &StoredRaw,
+    raw: &QueuedMessage,
     reference: &str,
     f: &StripFindings,
     outcome: &mut Outcome,
@@ -317,7 +314,7 @@ async fn strip(
 /// Find or create the sample `kind`/`reference` first reported by `raw`'s source.
 async fn sample(
     unit: &mut Unit,
-    raw: &StoredRaw,
+    raw: &QueuedMessage,
     kind: SampleKind,
     reference: String,
     patient_key: Option<String>,
@@ -333,7 +330,7 @@ async fn sample(
 /// What a finding is attached to.
 #[derive(Clone, Copy)]
 struct Attach<'a> {
-    raw: &'a StoredRaw,
+    raw: &'a QueuedMessage,
     sample_id: i64,
     spectrum_id: Option<i64>,
 }

@@ -62,14 +62,7 @@ pub async fn step(ctx: &Context, worker: &str, config: WorkerConfig) -> bool {
         }
     };
     let id = claimed.id;
-    let raw = match ctx.store.raw_message(id).await {
-        Ok(Some(raw)) => raw,
-        Ok(None) => return true,
-        Err(e) => {
-            tracing::warn!(worker, raw_id = id, error = %e, "cannot read a claimed message");
-            return true;
-        }
-    };
+    let raw = claimed;
     match process_raw(ctx, &raw).await {
         Ok(outcome) => {
             tracing::info!(

@@ -32,6 +32,7 @@ mod open;
 mod quarantine;
 mod queue;
 mod raw;
+mod raw_pg;
 mod results;
 mod samples;
 mod types;

@@ -14,7 +14,7 @@ const CLAIM_SQLITE: &str = "UPDATE raw_messages SET state = 'processing' \
                  WHERE r.state = 'queued' AND q.not_before <= $1 \
                  ORDER BY q.not_before, q.raw_message_id LIMIT 1) \
        AND state = 'queued' \
-     RETURNING id, source, transport, bytes, attempts";
+     RETURNING id, source, transport, file_name, bytes, attempts";
 
 /// PostgreSQL workers skip rows another worker has locked instead of waiting.
 const CLAIM_PG: &str = "WITH next AS ( \
@@ -25,7 +25,7 @@ const CLAIM_PG: &str = "WITH next AS ( \
          FOR UPDATE OF q, r SKIP LOCKED) \
      UPDATE raw_messages m SET state = 'processing' FROM next \
      WHERE m.id = next.raw_message_id \
-     RETURNING m.id, m.source, m.transport, m.bytes, m.attempts";
+     RETURNING m.id, m.source, m.transport, m.file_name, m.bytes, m.attempts";
 
 const MARK_CLAIMED: &str =
     "UPDATE processing_queue SET worker = $2, claimed_at = $3 WHERE raw_message_id = $1";
@@ -51,6 +51,8 @@ pub struct QueuedMessage {
     pub source: String,
     /// Transport name.
     pub transport: String,
+    /// File name for folder and CLI input.
+    pub file_name: Option<String>,
     /// The bytes as received.
     pub bytes: Vec<u8>,
     /// Failed attempts before this one.
@@ -111,9 +113,9 @@ impl Store {
         })
     }
 
-    /// [`Unit::mark_done`] in its own transaction.
+    /// [`Unit::mark_done`] (no control id) in its own transaction.
     pub async fn mark_done(&self, id: i64) -> Result<(), StoreError> {
-        in_own_unit!(self, |u| u.mark_done(id))
+        in_own_unit!(self, |u| u.mark_done(id, None))
     }
 
     /// Records a failed attempt at `stage`. Below the store's `max_attempts`
@@ -255,14 +257,16 @@ impl Store {
 }
 
 impl Unit {
-    /// Marks a claimed message processed and removes it from the queue.
-    pub async fn mark_done(&mut self, id: i64) -> Result<(), StoreError> {
+    /// Marks a claimed message processed, recording its control id (HL7
+    /// MSH-10, ASTM H-3) if it has one, and removes it from the queue.
+    pub async fn mark_done(&mut self, id: i64, control_id: Option<&str>) -> Result<(), StoreError> {
         on_unit!(self, conn => {
             let n = sqlx::query(
-                "UPDATE raw_messages SET state = 'done', last_error = NULL \
-                 WHERE id = $1 AND state = 'processing'",
+                "UPDATE raw_messages SET state = 'done', last_error = NULL, \
+                 control_id = COALESCE($2, control_id) WHERE id = $1 AND state = 'processing'",
             )
             .bind(id)
+            .bind(control_id)
             .execute(&mut *conn)
             .await?
             .rows_affected();

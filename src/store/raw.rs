@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::types::RawState;
-use super::{clock, Priority, Store, StoreError, Unit};
+use super::{clock, Pool, Priority, Store, StoreError, Unit};
 use crate::ingest::{Committed, RawMessage, RawSink, SinkError};
 
 const INSERT_RAW: &str = "INSERT INTO raw_messages \
@@ -59,10 +59,10 @@ struct RawRow {
 }
 
 /// A message with its derived columns, ready to insert.
-struct Prepared {
-    message: RawMessage,
-    received_at: String,
-    sha256: String,
+pub(super) struct Prepared {
+    pub(super) message: RawMessage,
+    pub(super) received_at: String,
+    pub(super) sha256: String,
 }
 
 impl Prepared {
@@ -114,6 +114,9 @@ impl Store {
 
     async fn insert_raw(&self, batch: &[Prepared]) -> Result<Vec<Committed>, StoreError> {
         let queued_at = clock::now();
+        if let Pool::Pg(pool) = &self.pool {
+            return super::raw_pg::insert_batch(pool, batch, &queued_at).await;
+        }
         in_unit!(self, Priority::Ack, conn => {
             let mut out = Vec::with_capacity(batch.len());
             for p in batch {

@@ -190,19 +190,13 @@ impl Unit {
         let now = clock::now();
         let observed_at = o.observed_at.map(clock::format);
         on_unit!(self, conn => {
-            let version: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM observations \
-                 WHERE sample_id = $1 AND test_code = $2",
-            )
-            .bind(o.sample_id)
-            .bind(o.test_code.as_str())
-            .fetch_one(&mut *conn)
-            .await?;
-            let id: i64 = sqlx::query_scalar(
+            // Version and insert in one statement: one round trip per row.
+            let (id, version): (i64, i64) = sqlx::query_as(
                 "INSERT INTO observations (sample_id, raw_message_id, test_code, test_name, value, \
                  units, reference_range, abnormal_flag, status, observed_at, version, corrected, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                 RETURNING id",
+                 created_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                 COALESCE(MAX(version), 0) + 1, $11, $12 FROM observations \
+                 WHERE sample_id = $1 AND test_code = $3 RETURNING id, version",
             )
             .bind(o.sample_id)
             .bind(o.raw_message_id)
@@ -214,7 +208,6 @@ impl Unit {
             .bind(o.abnormal_flag.as_deref())
             .bind(o.status.as_deref())
             .bind(observed_at.as_deref())
-            .bind(version)
             .bind(o.corrected)
             .bind(now.as_str())
             .fetch_one(&mut *conn)

@@ -231,7 +231,7 @@ pub async fn unit_of_work(store: &Store) {
         let mut unit = store.begin().await.unwrap();
         let id = unit.upsert_sample(&sample).await.unwrap();
         unit.insert_observation(&obs(id)).await.unwrap();
-        unit.mark_done(raw).await.unwrap();
+        unit.mark_done(raw, None).await.unwrap();
         // Dropped here: a crash before commit.
     }
     let filter = ResultFilter {
@@ -253,15 +253,14 @@ pub async fn unit_of_work(store: &Store) {
         class_flags: vec!["fentanyl".into()],
     };
     unit.publish_result(id, &result).await.unwrap();
-    unit.mark_done(raw).await.unwrap();
+    unit.mark_done(raw, Some("CTRL-7")).await.unwrap();
     // Not visible to others before the commit.
     assert!(store.results(&filter).await.unwrap().is_empty());
     unit.commit().await.unwrap();
     assert_eq!(store.results(&filter).await.unwrap().len(), 1);
-    assert_eq!(
-        store.raw_message(raw).await.unwrap().unwrap().state,
-        RawState::Done
-    );
+    let done = store.raw_message(raw).await.unwrap().unwrap();
+    assert_eq!(done.state, RawState::Done);
+    assert_eq!(done.control_id.as_deref(), Some("CTRL-7"));
 }
 
 /// Concurrent workers never get the same message.
