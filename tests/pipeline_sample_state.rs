@@ -93,3 +93,43 @@ fn indications_accumulate_over_messages_and_corrections_replace() {
     let again = ingest(dir.path(), "3-again.hl7", &third);
     assert_eq!(again.len(), rows.len());
 }
+
+/// Free text in a result value is minimised before it is stored, and later
+/// indications still read what it reported.
+#[test]
+fn free_text_values_are_minimised_in_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "TX|FENT^Fentanyl^L||Fentanyl detected; phoned to Dr CANARYSTAFF on ward 7||||||F";
+    let rows = ingest(dir.path(), "1.hl7", &hl7("T1", &[text]));
+    assert_eq!(flags(rows.last().expect("a result")), ["fentanyl"]);
+    // A later message on another test: the stored (minimised) fentanyl value
+    // must still count.
+    let later = hl7("T2", &["ST|XYL^Xylazine^L||Not detected||||||F"]);
+    let rows = ingest(dir.path(), "2.hl7", &later);
+    assert_eq!(flags(rows.last().expect("a result")), ["fentanyl"]);
+
+    let values = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let store = synthwatch::store::Store::open_sqlite(&dir.path().join("data"))
+                .await
+                .expect("store");
+            let v: Vec<(String, Option<String>)> =
+                sqlx::query_as("SELECT test_code, value FROM observations ORDER BY id")
+                    .fetch_all(store.sqlite_pool().expect("sqlite"))
+                    .await
+                    .expect("query");
+            store.close().await;
+            v
+        });
+    assert_eq!(
+        values,
+        vec![
+            (
+                "FENT".to_owned(),
+                Some("Fentanyl: detected [free text withheld: 53 characters]".to_owned())
+            ),
+            ("XYL".to_owned(), Some("Not detected".to_owned())),
+        ]
+    );
+}

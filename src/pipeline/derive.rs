@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use synthwatch_parsers::lab::{LabMessage, ResultStatus as LabStatus};
+use synthwatch_parsers::lab::{LabMessage, ResultStatus as LabStatus, ResultValue};
 use synthwatch_parsers::spectrum::Spectrum;
 
 use crate::decode::{decode, value_text, DecodedInput, Format};
@@ -193,7 +193,7 @@ async fn lab_message(
             raw_message_id: Some(raw.id),
             test_code: r.test_code.clone(),
             test_name: r.test_name.clone(),
-            value: Some(value_text(&r.value)),
+            value: Some(stored_value(ctx, &r.value)),
             units: r.units.clone(),
             reference_range: r.reference_range.clone(),
             abnormal_flag: (!r.flags.is_empty()).then(|| r.flags.join("~")),
@@ -309,6 +309,15 @@ async fn strip(
         class_flags,
     };
     publish(unit, sample_id, &result, outcome).await
+}
+
+/// A result value as the partnership tables keep it: free text minimised
+/// (see `screen::minimise`), everything else as reported.
+fn stored_value(ctx: &Context, value: &ResultValue) -> String {
+    match value {
+        ResultValue::Text { text } => ctx.screener.minimise_text(text).text().to_owned(),
+        other => value_text(other),
+    }
 }
 
 /// Find or create the sample `kind`/`reference` first reported by `raw`'s source.

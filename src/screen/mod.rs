@@ -9,6 +9,7 @@
 
 mod lab;
 mod library_search;
+mod minimise;
 mod strips;
 
 use serde::Serialize;
@@ -25,6 +26,7 @@ use crate::matching::Tolerance;
 
 pub use lab::{presence, LabFindings, NamedCompound, Presence};
 pub use library_search::{LibraryHit, LibrarySearch, SearchKind};
+pub use minimise::StoredText;
 pub use strips::StripFindings;
 
 use crate::matching::scores::Method;

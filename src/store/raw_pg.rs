@@ -43,9 +43,24 @@ pub(super) async fn insert_batch(
         .bind(col(|p| p.message.source.clone()))
         .bind(col(|p| p.message.transport.as_str().to_owned()))
         .bind(col(|p| p.received_at.clone()))
-        .bind(batch.iter().map(|p| p.message.file_name.clone()).collect::<Vec<_>>())
-        .bind(batch.iter().map(|p| p.message.bytes.as_slice()).collect::<Vec<_>>())
-        .bind(batch.iter().map(|p| p.message.bytes.len() as i64).collect::<Vec<_>>())
+        .bind(
+            batch
+                .iter()
+                .map(|p| p.message.file_name.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            batch
+                .iter()
+                .map(|p| p.message.bytes.as_slice())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            batch
+                .iter()
+                .map(|p| p.message.bytes.len() as i64)
+                .collect::<Vec<_>>(),
+        )
         .bind(col(|p| p.sha256.clone()))
         .bind(queued_at)
         .fetch_all(pool)
