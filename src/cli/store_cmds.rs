@@ -64,8 +64,16 @@ pub struct QuarantineArgs {
 /// Quarantine actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum QuarantineAction {
-    /// List quarantined input (sizes, digests and reasons; never the bytes).
-    List,
+    /// List quarantined input, newest first (sizes, digests and reasons;
+    /// never the bytes).
+    List {
+        /// At most this many entries.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Only entries with an id below this (the next page).
+        #[arg(long)]
+        before: Option<i64>,
+    },
     /// Queue a quarantined raw message again (after a fix).
     Replay {
         /// Quarantine entry id (from `list`).
@@ -279,8 +287,13 @@ pub fn quarantine(args: &QuarantineArgs) -> i32 {
             runtime()?.block_on(async {
                 let store = open_store(&config).await?;
                 match args.action {
-                    QuarantineAction::List => {
-                        let entries = store.list_quarantine().await.map_err(|e| e.to_string())?;
+                    QuarantineAction::List { limit, before } => {
+                        let entries = store
+                            .list_quarantine_page(before, limit)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        let full = entries.len() as i64 == limit;
+                        let last = entries.last().map(|e| e.id);
                         for e in entries {
                             println!(
                                 "{}\traw={}\tsource={}\tstage={}\tbytes={}\tsha256={}\treplayed={}\treason={}",
@@ -293,6 +306,9 @@ pub fn quarantine(args: &QuarantineArgs) -> i32 {
                                 e.replayed_at.is_some(),
                                 e.reason
                             );
+                        }
+                        if let (true, Some(last)) = (full, last) {
+                            eprintln!("(more entries may follow: --before {last})");
                         }
                         Ok(0)
                     }

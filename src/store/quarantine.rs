@@ -122,12 +122,25 @@ impl Store {
         })
     }
 
-    /// Lists the quarantine, newest first, without the bytes.
+    /// Lists the whole quarantine, newest first, without the bytes.
     pub async fn list_quarantine(&self) -> Result<Vec<QuarantineEntry>, StoreError> {
+        self.list_quarantine_page(None, i64::MAX).await
+    }
+
+    /// One page of the quarantine, newest first: at most `limit` entries
+    /// with ids below `before` (all when `None`). The next page starts
+    /// before the last id returned.
+    pub async fn list_quarantine_page(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<QuarantineEntry>, StoreError> {
         let sql = "SELECT id, raw_message_id, source, byte_len, sha256, stage, reason, \
-                   created_at, replayed_at FROM quarantine ORDER BY id DESC";
-        let rows: Vec<EntryRow> =
-            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
+                   created_at, replayed_at FROM quarantine WHERE ($1 IS NULL OR id < $1) \
+                   ORDER BY id DESC LIMIT $2";
+        let rows: Vec<EntryRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(before).bind(limit.max(0)).fetch_all(pool).await?
+        });
         rows.into_iter()
             .map(|r| {
                 Ok(QuarantineEntry {

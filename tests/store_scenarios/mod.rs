@@ -163,7 +163,16 @@ pub async fn queue_lifecycle(store: &Store) {
         .await
         .unwrap();
     assert!(store.claim_next("w1").await.unwrap().is_none());
-    assert_eq!(store.list_quarantine().await.unwrap().len(), 3);
+    let all = store.list_quarantine().await.unwrap();
+    assert_eq!(all.len(), 3);
+    // Pages: newest first, continuing below the last id shown.
+    let page = store.list_quarantine_page(None, 2).await.unwrap();
+    assert_eq!(page, all[..2].to_vec());
+    let next = store
+        .list_quarantine_page(Some(page[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(next, all[2..].to_vec());
 }
 
 /// Messages left `processing` by a crash go back to the queue.
