@@ -2,7 +2,7 @@
 //! pymzML's `mini_numpress.chrom.mzML`, for one, has a wrong name on MS:1002313.
 
 use super::params::{CvParam, Scope};
-use crate::spectrum::{Mz, Polarity, Spectrum, SpectrumKind};
+use crate::spectrum::{Header, Mz, Polarity, Spectrum, SpectrumKind};
 
 /// UO terms for time units.
 const UO_SECOND: &str = "UO:0000010";
@@ -10,7 +10,7 @@ const UO_MINUTE: &str = "UO:0000031";
 const UO_MILLISECOND: &str = "UO:0000028";
 
 /// Fills `s` from the spectrum's cvParams; returns notes on oddities.
-pub(crate) fn apply(s: &mut Spectrum, params: Vec<(Scope, CvParam)>) -> Vec<String> {
+pub(crate) fn apply(s: &mut Spectrum, params: Vec<(Scope, CvParam<'_>)>) -> Vec<String> {
     let mut notes = Vec::new();
     s.kind = Some(SpectrumKind::Mass);
     let first = |scope: Scope, acc: &str| {
@@ -34,7 +34,7 @@ pub(crate) fn apply(s: &mut Spectrum, params: Vec<(Scope, CvParam)>) -> Vec<Stri
         s.polarity = Some(Polarity::Negative);
     }
     if let Some(p) = first(Scope::Spectrum, "MS:1000796") {
-        s.title = Some(p.value.clone());
+        s.title = Some(p.value.clone().into_owned());
     }
     if let Some(p) = first(Scope::Scan, "MS:1000016") {
         s.retention_time_s = scan_time(p, &mut notes);
@@ -71,18 +71,28 @@ pub(crate) fn apply(s: &mut Spectrum, params: Vec<(Scope, CvParam)>) -> Vec<Stri
     }
     // Valueless terms (polarity, activation type) carry their meaning in the
     // accession; the written name is kept as the value for readability.
-    s.header = params
-        .into_iter()
-        .map(|(_, p)| {
-            let v = if p.value.is_empty() { p.name } else { p.value };
-            (p.accession, v)
-        })
-        .collect();
+    let shown = |p: &CvParam<'_>| {
+        if p.value.is_empty() {
+            p.name.len()
+        } else {
+            p.value.len()
+        }
+    };
+    let bytes = params
+        .iter()
+        .map(|(_, p)| p.accession.len() + shown(p))
+        .sum();
+    let mut header = Header::with_capacity(params.len(), bytes);
+    for (_, p) in params {
+        let v = if p.value.is_empty() { p.name } else { p.value };
+        header.push(p.accession, v);
+    }
+    s.header = header;
     notes
 }
 
 /// Scan start time in seconds, from its unit accession.
-fn scan_time(p: &CvParam, notes: &mut Vec<String>) -> Option<f64> {
+fn scan_time(p: &CvParam<'_>, notes: &mut Vec<String>) -> Option<f64> {
     let Ok(v) = p.value.trim().parse::<f64>() else {
         notes.push(format!(
             "scan start time (MS:1000016) `{}` is not a number; ignored",
