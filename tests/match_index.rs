@@ -143,6 +143,33 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Open search prunes single-pair spectra against the top-N bar: with a
+    /// small `top_n` and any `min_score` it must still return exactly the
+    /// brute force's hits (same scores to the bit).
+    #[test]
+    fn open_pruning_is_exact(
+        lib in prop::collection::vec(arb_spectrum(), 1..80),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), any::<u32>()), 1..4),
+        top_n in 1usize..6,
+        min_score in prop_oneof![Just(0.0f32), 0.0f32..0.6, -1.0f32..0.0],
+        tol in prop_oneof![Just(Tolerance::Da(0.02)), (0.0f64..0.5).prop_map(Tolerance::Da)],
+        weighted in any::<bool>(),
+    ) {
+        let w = if weighted { Weighting::Entropy } else { Weighting::Unweighted };
+        let e = engines(&lib, w);
+        let params = SearchParams::open()
+            .with_top_n(top_n)
+            .with_min_score(min_score)
+            .with_fragment_tolerance(tol);
+        for (pick, pattern) in picks {
+            let query = derive(&lib[pick.index(lib.len())], 0.0, pattern);
+            prop_assert_eq!(e[0].1.search(&query, &params), e[1].1.search(&query, &params));
+        }
+    }
+}
+
 // ------------------------------------------------------------ table-driven
 
 fn table_library() -> Vec<CleanSpectrum> {
@@ -319,6 +346,16 @@ fn search_many_matches_search_and_memory_is_bounded() {
             assert_eq!(hits, &index.search(q, &params));
             assert_same(hits, &brute.search(q, &params), "synthetic");
             assert_eq!(hits[0].id, SpectrumId(*src as u32), "{:?}", params.mode);
+        }
+    }
+    // Open search with the bar high and low (pruned single-pair spectra),
+    // bit for bit against the brute force.
+    for (top_n, min_score) in [(1, 0.0), (3, 0.0), (10, 0.2), (50, 0.0), (10, 0.9)] {
+        let params = SearchParams::open()
+            .with_top_n(top_n)
+            .with_min_score(min_score);
+        for (_, q) in queries.iter().take(10) {
+            assert_eq!(index.search(q, &params), brute.search(q, &params));
         }
     }
 }

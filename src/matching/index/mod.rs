@@ -61,8 +61,9 @@
 //! run table, the block starts with a coarse position → block table, and per
 //! spectrum an `f64` precursor and `u32` external id complete it (~13.2 B/peak
 //! for the 20-peak synthetic libraries); all of these are counted. Per-thread
-//! scratch (a 512 KiB block accumulator; for hybrid 12 B per library
-//! spectrum) is not part of the index and reported by [`Scratch::memory_bytes`].
+//! scratch (for open search 2 bits per library spectrum; for identity a
+//! 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
+//! part of the index and reported by [`Scratch::memory_bytes`].
 //!
 //! # Search
 //!
@@ -70,26 +71,44 @@
 //! range (all blocks, or the one or two an identity precursor window covers).
 //! Each query peak's two window edges are resolved to bucket rows once; per
 //! block, the table row gives each edge's bucket in that block and a
-//! vectorised count over the bucket's `u16` low bits the exact position. Per
-//! window the pair terms are computed in one branch-free, auto-vectorised pass
-//! (`log₂` by polynomial, `f32`) and added into a block-sized (2¹⁶ × 8 B)
-//! accumulator that stays in L2, so the scatter never misses to memory and no
-//! `(spectrum, term)` pairs are buffered or partitioned. After a block's
-//! windows, they are walked again to offer each touched spectrum once to the
-//! top N (a bounded selection with a rising bar; external ids loaded only for
-//! candidates that clear it) and reset it, so a query costs O(candidates +
-//! blocks × peaks), not O(library). Hybrid search adds into a dense
-//! per-library array (its neutral-loss rules need per-spectrum marks) and
-//! then reads only the touched entries.
+//! vectorised count over the bucket's `u16` low bits the exact position; the
+//! next block's windows are resolved and loaded ahead, so their misses
+//! overlap.
+//!
+//! **Open search** counts, per block, the pairs of each spectrum in 2 bits
+//! (16 KiB, L1), computes the terms only of spectra with two or more pairs
+//! (a few hundred of the ~25 k touched per query at 10⁶ spectra; summed in
+//! query-peak order, bit for bit the brute force's) and offers them to the
+//! top N; then a single-pair spectrum's score is its one term, and since the
+//! term of a pair is at most `2·√(ab)`, a pair whose library intensity is
+//! below `(bar − 1e-5)²/4a` cannot reach the top N's bar and is skipped
+//! after one compare. **This pruning is exact** (same hits, same scores to
+//! the bit, any `top_n` / `min_score`; tested against the brute force with
+//! small `top_n` and high `min_score`); it only skips pairs that provably
+//! score below the bar, so it never changes results, only how many terms
+//! are computed (at 10⁶ spectra and top 10, ~6 single-pair terms per query).
+//! It saves little on its own: the cost it removes is a term per pair, and
+//! what remains is reading the windows and the 2-bit count. **Identity
+//! search** adds each in-range pair's term into a block-sized (2¹⁶ × 8 B)
+//! accumulator and walks the windows again to offer each touched spectrum
+//! once. Top N is a bounded selection with a rising bar (external ids loaded
+//! only for candidates that clear it), so a query costs O(pairs + blocks ×
+//! peaks), not O(library). Hybrid search adds into a dense per-library array
+//! (its neutral-loss rules need per-spectrum marks) and then reads only the
+//! touched entries.
 //!
 //! [`LibraryIndex::search_with`] is the single-threaded path (caller-owned
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
 //! [`Searcher::search_many`] runs queries on rayon with one scratch per worker.
 //!
-//! Known limit: open search on 10⁶ spectra is bound by the ~20–40 k window
-//! candidates each query must score exactly (Flash semantics): per candidate a
-//! term, an L2 scatter and an L2 read-back, plus the DRAM traffic of reading
-//! ~250 KB of fragment records per query.
+//! Known limit: open search on 10⁶ spectra still reads every pair of its
+//! ~290 windows (16 blocks × ~18 query peaks, ~25 k records, ~3.7 k cache
+//! lines at random places): about a quarter of its time is those misses and
+//! the window-edge lookups, about a third the two passes over the records
+//! (2-bit count, multi-pair check). Blocks stay 2¹⁶ spectra because identity
+//! search needs them (a precursor range is one block's windows, not the
+//! library's).
+//!
 
 mod brute;
 mod build;

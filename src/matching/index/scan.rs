@@ -1,16 +1,40 @@
-//! The fused block scan behind open and identity search.
+//! The block scans behind open and identity search.
 //!
 //! The fragment arrays are partitioned into blocks of 2^BLOCK_SHIFT spectra
 //! (each block m/z-sorted, see `build`), so a query walks the blocks of its
-//! spectrum-id range and, per block, every query peak's window of that block:
-//! the window's pair terms are computed in one vectorised pass into a small
-//! buffer, then added into a block-sized accumulator (512 KiB, L2-resident)
-//! indexed by the `u16` in-block spectrum id. Once all windows of a block are
-//! summed, they are walked again to offer each touched spectrum to the top N
-//! and reset it. Per spectrum, terms are added in query-peak order, as the
-//! brute force does.
+//! spectrum-id range and, per block, every query peak's window of that block.
+//!
+//! **Open search** (`open_scan`, every spectrum) does not compute the term of
+//! every pair: almost all of the ~25 k pairs of a query on 10⁶ spectra belong
+//! to spectra with a single pair, whose score is that one term. Per block:
+//! 1. pass 1 counts pairs per spectrum in 2 bits (0, 1, ≥ 2; 16 KiB per
+//!    block, L1-resident) — a load, two ORs and a store per pair;
+//! 2. pass 2 computes the terms of the pairs of multi-pair spectra (a few
+//!    hundred per query), in query-peak order; a sort by (spectrum,
+//!    sequence) keeps that order per spectrum, so each sum is the brute
+//!    force's, bit for bit; each such spectrum is offered to the top N.
+//!
+//! Then pass 3 offers single-pair spectra. The exact term is at most
+//! `2·√(ab)` (equality at `a = b`; see `QPeak::prune_span`), so once the
+//! top N holds its bar, a pair whose library intensity is below
+//! `β = (bar − slack)²/4a` cannot reach it and is skipped on one integer
+//! compare of its intensity; the rest get their term and an offer. Multi-pair
+//! spectra go first and query peaks by descending intensity, so the bar is
+//! high early. This is exact: only pairs that provably score below the bar
+//! are skipped, whatever `top_n` and `min_score` (with `min_score` ≤ ~1e-5
+//! and fewer than `top_n` candidates nothing is pruned).
+//!
+//! The windows of block b+1 are resolved, and their records loaded, before
+//! block b is processed (plain loads as prefetches: the crate forbids
+//! `unsafe`), so their cache misses overlap.
+//!
+//! **Identity search** (`scan`, one precursor range — one or two blocks)
+//! adds each in-range pair's term into a block-sized (2¹⁶ × 8 B) accumulator
+//! in query-peak order; the windows are then walked again to offer each
+//! touched spectrum once and reset it. Per spectrum, terms are added in
+//! query-peak order, as the brute force does.
 
-use super::build::{LibraryIndex, BLOCK_SHIFT};
+use super::build::{Frag, LibraryIndex, BLOCK_SHIFT};
 use super::keys::key_range;
 use super::search::{Acc, Scratch};
 use super::table::Edge;
@@ -19,6 +43,13 @@ use super::SearchParams;
 
 /// Spectra per block.
 pub(super) const BLOCK: usize = 1 << BLOCK_SHIFT;
+/// `u64` words of the 2-bit per-spectrum pair-count state of one block (16 KiB).
+pub(super) const STATE_WORDS: usize = BLOCK / 32;
+/// Absolute bound on how far a computed [`pair_term`] can exceed the exact
+/// term (halved intensities ≤ ½, `log₂` within ~4e-7; the worst case is a few
+/// 1e-6), used to keep the single-pair pruning exact.
+const TERM_SLACK: f64 = 1e-5;
+const MIN_NORMAL_BITS: u32 = 0x0080_0000;
 
 /// A query peak ready for the scan: halved intensity, its `x log₂ x`, and
 /// both window edges.
@@ -28,6 +59,39 @@ pub(super) struct QPeak {
     fa: f32,
     lo: Edge,
     hi: Edge,
+}
+
+/// Load one record per cache line of `frag` (a prefetch by hand).
+#[inline]
+fn touch(frag: &[Frag]) -> u32 {
+    let mut x = 0u32;
+    for f in frag.iter().step_by(8) {
+        x ^= f.spec as u32;
+    }
+    x ^ frag.last().map_or(0, |f| f.spec as u32)
+}
+
+impl QPeak {
+    /// Single-pair pruning for this query peak under the bar `bar`: a library
+    /// intensity `b` whose bits satisfy `b.to_bits() − MIN_NORMAL_BITS < span`
+    /// (a normal `b` below `β`) gives a pair term that cannot reach `bar`.
+    /// The exact term is at most `2·√(ab)`: with `x = b/a` it is
+    /// `a·(log₂(1+x) + x·log₂(1+1/x))`, and `g(x) = log₂(1+x) + x·log₂(1+1/x) − 2√x`
+    /// has `g(0⁺) = g(1) = 0` and `g′(x) = log₂(1+1/x) − 1/√x`, negative
+    /// below x ≈ 0.054, positive up to 1 and negative beyond, so `g ≤ 0`. So
+    /// `b < β = (bar − slack)² / 4a` (rounded down) bounds the computed term
+    /// below `bar` (β capped at 1); 0 (no pruning) when `a` is not a normal float or the bar
+    /// is within the slack of 0.
+    #[inline]
+    fn prune_span(&self, bar: f32) -> u32 {
+        let m = bar as f64 - TERM_SLACK;
+        if !(m > 0.0 && self.a >= f32::MIN_POSITIVE && self.a <= 1.0) {
+            return 0;
+        }
+        // Capped at 1: halved intensities are ≤ ½, and the slack holds below 1.
+        let beta = (m * m / (4.0 * self.a as f64) * (1.0 - 1e-6)).min(1.0) as f32;
+        beta.to_bits().saturating_sub(MIN_NORMAL_BITS)
+    }
 }
 
 impl LibraryIndex {
@@ -59,6 +123,143 @@ impl LibraryIndex {
         (l, self.frag_table.pos(hi, blk, &self.frag).max(l))
     }
 
+    /// Append the windows of every query peak in block `blk`.
+    fn windows_into(&self, peaks: &[QPeak], blk: usize, out: &mut Vec<(u32, u32)>) {
+        out.extend(peaks.iter().map(|p| {
+            let (lo, hi) = self.window(p.lo, p.hi, blk);
+            (lo as u32, hi as u32)
+        }));
+    }
+
+    /// Load the first record of both edge buckets of every query peak in
+    /// block `blk` (a prefetch by hand).
+    fn touch_edges(&self, peaks: &[QPeak], blk: usize) -> u32 {
+        let mut x = 0u32;
+        for p in peaks {
+            for e in [p.lo, p.hi] {
+                let at = self.frag_table.start(e, blk);
+                if let Some(f) = self.frag.get(at) {
+                    x ^= f.lo as u32;
+                }
+            }
+        }
+        x
+    }
+
+    /// Open search: product-match scores of every library spectrum, offered
+    /// to `sc.top`, without computing the term of every pair (module docs,
+    /// "Open search").
+    pub(super) fn open_scan(&self, sc: &mut Scratch) {
+        let n = self.n_spectra() as u32;
+        if n == 0 {
+            return;
+        }
+        let nb = ((n - 1) >> BLOCK_SHIFT) as usize + 1;
+        if sc.state.len() != nb * STATE_WORDS {
+            sc.state = vec![0; nb * STATE_WORDS];
+        }
+        let mut state = std::mem::take(&mut sc.state);
+        let peaks = std::mem::take(&mut sc.qpeaks);
+        let np = peaks.len();
+        let mut wins = std::mem::take(&mut sc.wins);
+        wins.clear();
+        // Windows of block b+1 are resolved, and their records touched, while
+        // block b is processed (the crate forbids `unsafe`, so plain loads
+        // stand in for prefetches): each window is a short run at a random
+        // place in a large array, so without this every one waits on memory.
+        let mut sink = 0u32;
+        for b in 0..nb.min(2) {
+            sink ^= self.touch_edges(&peaks, b);
+        }
+        self.windows_into(&peaks, 0, &mut wins);
+        for blk in 0..nb {
+            let gbase = (blk as u32) << BLOCK_SHIFT;
+            if blk + 2 < nb {
+                sink ^= self.touch_edges(&peaks, blk + 2);
+            }
+            if blk + 1 < nb {
+                self.windows_into(&peaks, blk + 1, &mut wins);
+                for &(lo, hi) in &wins[(blk + 1) * np..] {
+                    sink ^= touch(&self.frag[lo as usize..hi as usize]);
+                }
+            }
+            let bw = &wins[blk * np..(blk + 1) * np];
+            let st: &mut [u64; STATE_WORDS] = (&mut state[blk * STATE_WORDS..][..STATE_WORDS])
+                .try_into()
+                .expect("block state");
+            // Pass 1: pair counts per spectrum of the block (2 bits: 0, 1, ≥ 2).
+            for &(lo, hi) in bw {
+                for f in &self.frag[lo as usize..hi as usize] {
+                    let s = f.spec as usize;
+                    let bit = 1u64 << ((s & 31) * 2);
+                    let v = st[(s >> 5) & (STATE_WORDS - 1)];
+                    st[(s >> 5) & (STATE_WORDS - 1)] = v | bit | ((v & bit) << 1);
+                }
+            }
+            // Pass 2: the pair terms of multi-pair spectra, in query-peak
+            // order; sorting by (spectrum, sequence) keeps that order per
+            // spectrum, so each sum is the brute force's, bit for bit.
+            sc.pairs.clear();
+            for (p, &(lo, hi)) in peaks.iter().zip(bw) {
+                for f in &self.frag[lo as usize..hi as usize] {
+                    let s = f.spec as usize;
+                    if (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 != 0 {
+                        let seq = sc.pairs.len() as u64;
+                        sc.pairs
+                            .push(((s as u64) << 32 | seq, pair_term(p.a, p.fa, f.int)));
+                    }
+                }
+            }
+            sc.pairs.sort_unstable_by_key(|&(k, _)| k);
+            for run in sc.pairs.chunk_by(|x, y| x.0 >> 32 == y.0 >> 32) {
+                let mut score = 0.0f32;
+                for &(_, t) in run {
+                    score += t;
+                }
+                let g = gbase | (run[0].0 >> 32) as u32;
+                sc.top
+                    .offer(score, g, run.len() as u32, || self.external[g as usize]);
+            }
+        }
+        // Pass 3, once every multi-pair spectrum is offered: a single-pair
+        // spectrum's score is its one term, and the bound 2·√(ab) skips
+        // almost every pair on its intensity alone. Query peaks go by
+        // descending intensity so the bar rises early (any order gives the
+        // same top N).
+        sc.order.clear();
+        sc.order.extend(0..np as u32);
+        sc.order
+            .sort_unstable_by(|&x, &y| peaks[y as usize].a.total_cmp(&peaks[x as usize].a));
+        for &k in &sc.order {
+            let p = &peaks[k as usize];
+            let mut span = p.prune_span(sc.top.bar());
+            for blk in 0..nb {
+                let gbase = (blk as u32) << BLOCK_SHIFT;
+                let st = &state[blk * STATE_WORDS..][..STATE_WORDS];
+                let (lo, hi) = wins[blk * np + k as usize];
+                for f in &self.frag[lo as usize..hi as usize] {
+                    if f.int.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
+                        let s = f.spec as usize;
+                        if (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 == 0 {
+                            let t = 0.0 + pair_term(p.a, p.fa, f.int);
+                            let g = gbase | s as u32;
+                            sc.top.offer(t, g, 1, || self.external[g as usize]);
+                            span = p.prune_span(sc.top.bar());
+                        }
+                    }
+                }
+            }
+        }
+        for blk in 0..nb {
+            let width = (n - ((blk as u32) << BLOCK_SHIFT)).min(BLOCK as u32) as usize;
+            state[blk * STATE_WORDS..][..width.div_ceil(32)].fill(0);
+        }
+        std::hint::black_box(sink);
+        sc.wins = wins;
+        sc.qpeaks = peaks;
+        sc.state = state;
+    }
+
     /// Product-match scores of internal spectra `s0..s1`, offered to `sc.top`.
     pub(super) fn scan(&self, s0: u32, s1: u32, sc: &mut Scratch) {
         if s0 >= s1 {
@@ -85,20 +286,21 @@ impl LibraryIndex {
             }));
             for (p, &(lo, hi)) in peaks.iter().zip(&sc.wins) {
                 let frag = &self.frag[lo as usize..hi as usize];
-                sc.terms.clear();
-                sc.terms
-                    .extend(frag.iter().map(|f| pair_term(p.a, p.fa, f.int)));
                 if full {
+                    sc.terms.clear();
+                    sc.terms
+                        .extend(frag.iter().map(|f| pair_term(p.a, p.fa, f.int)));
                     for (f, &t) in frag.iter().zip(&sc.terms) {
                         let e = &mut local[f.spec as usize & (BLOCK - 1)];
                         e.score += t;
                         e.count += 1;
                     }
                 } else {
-                    for (f, &t) in frag.iter().zip(&sc.terms) {
+                    // Few spectra of the window are in range: terms only for those.
+                    for f in frag {
                         if (f.spec as u32).wrapping_sub(start) < width {
                             let e = &mut local[f.spec as usize & (BLOCK - 1)];
-                            e.score += t;
+                            e.score += pair_term(p.a, p.fa, f.int);
                             e.count += 1;
                         }
                     }

@@ -18,9 +18,10 @@ pub(super) struct Acc {
     pub(super) count: u32,
 }
 
-/// Per-thread working memory for [`LibraryIndex::search_with`]: one
-/// block accumulator (2^16 spectra × 8 B = 512 KiB) and window buffers (open
-/// and identity search), a dense score array over the library (allocated on
+/// Per-thread working memory for [`LibraryIndex::search_with`]: 2-bit pair
+/// counts per library spectrum and the multi-pair terms (open search), one
+/// block accumulator (2^16 spectra × 8 B = 512 KiB, identity search), window
+/// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its marks), and the lists
 /// that let a query reset only what it touched. Reusable across queries (and
 /// resized for another index).
@@ -33,6 +34,9 @@ pub struct Scratch {
     ranges: Vec<(u32, u32)>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
+    pub(super) state: Vec<u64>,
+    pub(super) pairs: Vec<(u64, f32)>,
+    pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
     pub(super) qpeaks: Vec<QPeak>,
@@ -46,6 +50,9 @@ impl Scratch {
             + self.ranges.capacity() * 8
             + self.top.memory_bytes()
             + self.local.capacity() * 8
+            + self.state.capacity() * 8
+            + self.pairs.capacity() * 16
+            + self.order.capacity() * 4
             + self.terms.capacity() * 4
             + self.wins.capacity() * 8
             + self.qpeaks.capacity() * std::mem::size_of::<QPeak>()
@@ -106,7 +113,7 @@ impl LibraryIndex {
         match params.mode {
             SearchMode::Open => {
                 self.query_peaks(&q.mz, &q.half, params, &mut scratch.qpeaks);
-                self.scan(0, self.n_spectra() as u32, scratch);
+                self.open_scan(scratch);
                 self.hits(pq, scratch)
             }
             SearchMode::Identity {

@@ -97,6 +97,12 @@ impl BlockTable {
         }
     }
 
+    /// First position of `edge`'s bucket in block `blk`.
+    #[inline]
+    pub(crate) fn start(&self, e: Edge, blk: usize) -> usize {
+        self.starts[e.row as usize * self.n_blocks + blk] as usize
+    }
+
     /// Position of `edge` in block `blk`; the fragments store the low 16 key
     /// bits (all keys of one bucket share the upper 16), counted branch-free.
     #[inline]

@@ -63,6 +63,13 @@ impl TopN {
         &self.best
     }
 
+    /// The current bar: every candidate scoring below it is rejected (the
+    /// minimum score until `top_n` candidates are held, then rising).
+    #[inline]
+    pub(crate) fn bar(&self) -> f32 {
+        self.bar.0
+    }
+
     /// Heap bytes held.
     pub(crate) fn memory_bytes(&self) -> usize {
         self.best.capacity() * std::mem::size_of::<Cand>()
