@@ -10,7 +10,8 @@ use super::StoreError;
 use crate::ingest::Committed;
 
 /// Inserts the batch (duplicates by source and SHA-256 skipped) and queues
-/// what is new; returns per input row its id and whether it was a duplicate —
+/// what is new (the stored id of a duplicate is looked up per row through the
+/// unique index: a join could be planned as a scan of the whole table); returns per input row its id and whether it was a duplicate —
 /// of a stored message, or of an earlier row of the same batch.
 const INSERT_BATCH: &str = "WITH input AS ( \
        SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], \
@@ -24,12 +25,12 @@ const INSERT_BATCH: &str = "WITH input AS ( \
        ON CONFLICT (source, sha256) DO NOTHING RETURNING id, source, sha256), \
      queued AS ( \
        INSERT INTO processing_queue (raw_message_id, not_before) SELECT id, $8 FROM ins) \
-     SELECT COALESCE(ins.id, old.id) AS id, \
+     SELECT COALESCE(ins.id, (SELECT old.id FROM raw_messages old \
+                              WHERE old.source = i.source AND old.sha256 = i.sha256)) AS id, \
             (ins.id IS NULL OR ROW_NUMBER() OVER (PARTITION BY i.source, i.sha256 ORDER BY i.ord) > 1) \
               AS duplicate \
      FROM input i \
      LEFT JOIN ins ON ins.source = i.source AND ins.sha256 = i.sha256 \
-     LEFT JOIN raw_messages old ON old.source = i.source AND old.sha256 = i.sha256 \
      ORDER BY i.ord";
 
 /// Stores `batch` in one statement; `queued_at` is the queue's due time.
