@@ -133,3 +133,31 @@ fn free_text_values_are_minimised_in_the_store() {
         ]
     );
 }
+
+/// A compound named in an earlier message's own comment (NTE after OBR)
+/// still counts in the sample's later versions, though comment text is not
+/// stored.
+#[test]
+fn earlier_message_comments_still_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut first = hl7("N1", &[]);
+    first.push_str("NTE|1|L|Isotonitazene suspected by the referring service\r");
+    first.push_str("OBX|1|ST|ETOH^Ethanol^L||Not detected||||||F\r");
+    let rows = ingest(dir.path(), "1.hl7", &first);
+    assert_eq!(flags(rows.last().expect("a result")), ["nitazene"]);
+
+    let second = hl7("N2", &["ST|XYL^Xylazine^L||Detected||||||F"]);
+    let rows = ingest(dir.path(), "2.hl7", &second);
+    let latest = rows.last().expect("a result");
+    assert_eq!(latest["version"], 2);
+    assert_eq!(flags(latest), ["nitazene"], "{latest}");
+    let summary = latest["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.contains("Isotonitazene") && summary.contains("Xylazine"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("referring"),
+        "comment text leaked: {summary}"
+    );
+}

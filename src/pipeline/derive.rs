@@ -7,7 +7,10 @@ use synthwatch_parsers::lab::{LabMessage, ResultStatus as LabStatus, ResultValue
 use synthwatch_parsers::spectrum::Spectrum;
 
 use crate::decode::{decode, value_text, DecodedInput, Format};
-use crate::screen::{LabFindings, Screener, SpectrumFindings, StripFindings, ENGINE_VERSION};
+use crate::screen::{
+    earlier_comment_findings, LabFindings, Screener, SpectrumFindings, StripFindings,
+    ENGINE_VERSION,
+};
 use crate::store::{
     FindingKind, NewFinding, NewObservation, NewSample, NewSpectrum, PatientKeyer, PublishedResult,
     QueuedMessage, ResultStatus, SampleKind, SampleRef, Stage, Store, StoreError, Unit,
@@ -212,13 +215,17 @@ async fn lab_message(
     // The indication is about the sample, not this message: earlier messages'
     // tests still count (a later xylazine report must not drop a fentanyl
     // result), corrections replace what they correct, and this message's
-    // comments are added. Comments are not stored, so earlier ones are not.
+    // comments are added, as are the compounds earlier messages' own
+    // comments named (kept as findings; the comment text is not stored).
     let current = unit.latest_observations(sample_id).await?;
     let mut for_summary = ctx.screener.screen_tests(&current);
     for_summary.extend(named.into_iter().map(|mut f| {
         f.named_compounds.retain(|n| n.field.contains("comment"));
         f
     }));
+    let kind = FindingKind::NamedCompound;
+    let earlier = unit.earlier_evidence(sample_id, kind, raw.id).await?;
+    for_summary.extend(earlier_comment_findings(&earlier));
     let corrected = message
         .results
         .iter()

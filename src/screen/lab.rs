@@ -8,6 +8,7 @@ use serde::Serialize;
 use synthwatch_parsers::lab::{LabMessage, LabResult};
 
 use crate::decode::value_text;
+use crate::matching::chem::compounds::CompoundClass;
 
 use super::Screener;
 
@@ -79,6 +80,43 @@ pub struct LabFindings {
     pub test_code: Option<String>,
     /// The compounds named.
     pub named_compounds: Vec<NamedCompound>,
+}
+
+/// The message-level comment mentions among stored named-compound findings
+/// (their JSON evidence), so a sample's later indications keep what earlier
+/// messages' comments named. Result comments are left out: they belong to a
+/// result that a later message may correct. Unknown shapes are skipped.
+pub fn earlier_comment_findings(evidence: &[serde_json::Value]) -> Vec<LabFindings> {
+    let named = evidence
+        .iter()
+        .filter(|e| e.get("result").is_some_and(serde_json::Value::is_null))
+        .filter_map(|e| e.get("named_compounds")?.as_array())
+        .flatten()
+        .filter_map(|n| {
+            let field = n.get("field")?.as_str()?;
+            let class = n.get("class")?.as_str()?;
+            let class = CompoundClass::ALL
+                .into_iter()
+                .find(|c| c.as_str() == class)?;
+            if !field.starts_with("message_comment") {
+                return None;
+            }
+            Some(NamedCompound {
+                field: field.to_owned(),
+                compound_id: n.get("compound_id")?.as_str()?.to_owned(),
+                class: class.as_str(),
+                name: n.get("name")?.as_str()?.to_owned(),
+            })
+        })
+        .collect::<Vec<_>>();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    vec![LabFindings {
+        result: None,
+        test_code: None,
+        named_compounds: named,
+    }]
 }
 
 impl Screener {

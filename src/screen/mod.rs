@@ -24,7 +24,7 @@ use crate::matching::rules::{
 };
 use crate::matching::Tolerance;
 
-pub use lab::{presence, LabFindings, NamedCompound, Presence};
+pub use lab::{earlier_comment_findings, presence, LabFindings, NamedCompound, Presence};
 pub use library_search::{LibraryHit, LibrarySearch, SearchKind};
 pub use minimise::StoredText;
 pub use strips::StripFindings;

@@ -237,6 +237,30 @@ impl Unit {
         Ok(rows)
     }
 
+    /// The evidence (JSON) of a sample's findings of `kind` that came from
+    /// raw messages other than `except_raw`, oldest first.
+    pub async fn earlier_evidence(
+        &mut self,
+        sample_id: i64,
+        kind: FindingKind,
+        except_raw: i64,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let rows: Vec<String> = on_unit!(self, conn => {
+            sqlx::query_scalar(
+                "SELECT evidence FROM findings WHERE sample_id = $1 AND kind = $2 \
+                 AND (raw_message_id IS NULL OR raw_message_id <> $3) ORDER BY id",
+            )
+            .bind(sample_id)
+            .bind(kind.as_str())
+            .bind(except_raw)
+            .fetch_all(&mut *conn)
+            .await?
+        });
+        rows.iter()
+            .map(|e| serde_json::from_str(e).map_err(StoreError::from))
+            .collect()
+    }
+
     /// Stores a spectrum and returns its id.
     pub async fn insert_spectrum(&mut self, s: &NewSpectrum) -> Result<i64, StoreError> {
         let now = clock::now();
