@@ -230,8 +230,7 @@ async fn lab_message(
         .results
         .iter()
         .any(|r| r.status == LabStatus::Corrected);
-    let (summary, caveats, class_flags) =
-        summary::lab_summary(current.len(), &for_summary, corrected);
+    let summary = summary::lab_summary(current.len(), &for_summary, corrected);
     let preliminary = message
         .results
         .iter()
@@ -241,13 +240,7 @@ async fn lab_message(
     } else {
         ResultStatus::Final
     };
-    let result = PublishedResult {
-        status,
-        summary,
-        caveats,
-        class_flags,
-    };
-    publish(unit, sample_id, &result, outcome).await
+    publish(unit, sample_id, status, summary, outcome).await
 }
 
 async fn spectra(
@@ -281,14 +274,8 @@ async fn spectra(
         let refs = &f.reference_compounds;
         findings(ctx, unit, at, FindingKind::ReferenceMass, refs).await?;
     }
-    let (summary, caveats, class_flags) = summary::spectra_summary(found);
-    let result = PublishedResult {
-        status: ResultStatus::Final,
-        summary,
-        caveats,
-        class_flags,
-    };
-    publish(unit, sample_id, &result, outcome).await
+    let summary = summary::spectra_summary(found);
+    publish(unit, sample_id, ResultStatus::Final, summary, outcome).await
 }
 
 async fn strip(
@@ -308,14 +295,8 @@ async fn strip(
     };
     let one = std::slice::from_ref(f);
     findings(ctx, unit, at, FindingKind::StripCall, one).await?;
-    let (summary, caveats, class_flags) = summary::strip_summary(f);
-    let result = PublishedResult {
-        status: ResultStatus::Final,
-        summary,
-        caveats,
-        class_flags,
-    };
-    publish(unit, sample_id, &result, outcome).await
+    let summary = summary::strip_summary(f);
+    publish(unit, sample_id, ResultStatus::Final, summary, outcome).await
 }
 
 /// A result value as the partnership tables keep it: free text minimised
@@ -379,13 +360,22 @@ async fn findings<T: serde::Serialize>(
     Ok(())
 }
 
+/// Publishes `summary` (text, caveats, class flags) for the sample.
 async fn publish(
     unit: &mut Unit,
     sample_id: i64,
-    result: &PublishedResult,
+    status: ResultStatus,
+    summary: (String, Vec<String>, Vec<String>),
     outcome: &mut Outcome,
 ) -> Result<(), ProcessError> {
-    let published = unit.publish_result(sample_id, result).await?;
+    let (summary, caveats, class_flags) = summary;
+    let result = PublishedResult {
+        status,
+        summary,
+        caveats,
+        class_flags,
+    };
+    let published = unit.publish_result(sample_id, &result).await?;
     outcome.samples += 1;
     outcome.new_versions += usize::from(published.new);
     Ok(())

@@ -53,7 +53,7 @@ pub fn spawn_workers(
 
 /// Process one message if any is due; true when one was taken.
 pub async fn step(ctx: &Context, worker: &str, config: WorkerConfig) -> bool {
-    let claimed = match ctx.store.claim_next(worker).await {
+    let raw = match ctx.store.claim_next(worker).await {
         Ok(Some(m)) => m,
         Ok(None) => return false,
         Err(e) => {
@@ -61,8 +61,7 @@ pub async fn step(ctx: &Context, worker: &str, config: WorkerConfig) -> bool {
             return false;
         }
     };
-    let id = claimed.id;
-    let raw = claimed;
+    let id = raw.id;
     match process_raw(ctx, &raw).await {
         Ok(outcome) => {
             tracing::info!(

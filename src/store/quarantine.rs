@@ -5,10 +5,10 @@ use time::OffsetDateTime;
 
 use super::raw::sha256_hex;
 use super::types::Stage;
-use super::{clock, Priority, Store, StoreError};
+use super::{clock, Priority, Store, StoreError, Unit};
 
 /// Quarantines a raw message by id, copying its size and hash (not its bytes).
-pub(crate) const QUARANTINE_RAW: &str = "INSERT INTO quarantine \
+const QUARANTINE_RAW: &str = "INSERT INTO quarantine \
      (raw_message_id, source, bytes, byte_len, sha256, stage, reason, created_at) \
      SELECT id, source, NULL, byte_len, sha256, $2, $3, $4 FROM raw_messages WHERE id = $1 \
      RETURNING id";
@@ -63,6 +63,41 @@ struct EntryRow {
     replayed_at: Option<String>,
 }
 
+impl Unit {
+    /// Moves a stored raw message to the quarantine: state `quarantined`,
+    /// out of the processing queue, and an entry with its size and hash (not
+    /// its bytes). Returns the entry id.
+    pub async fn quarantine_raw(
+        &mut self,
+        raw_id: i64,
+        stage: Stage,
+        reason: &str,
+    ) -> Result<i64, StoreError> {
+        let now = clock::now();
+        on_unit!(self, conn => {
+            let n = sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
+                .bind(raw_id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "raw message", id: raw_id });
+            }
+            sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
+                .bind(raw_id)
+                .execute(&mut *conn)
+                .await?;
+            Ok(sqlx::query_scalar(QUARANTINE_RAW)
+                .bind(raw_id)
+                .bind(stage.as_str())
+                .bind(reason)
+                .bind(now.as_str())
+                .fetch_one(&mut *conn)
+                .await?)
+        })
+    }
+}
+
 impl Store {
     /// Quarantines input at `stage` and returns the entry id. A raw message
     /// leaves the processing queue.
@@ -72,52 +107,29 @@ impl Store {
         stage: Stage,
         reason: &str,
     ) -> Result<i64, StoreError> {
+        let (source, bytes) = match input {
+            QuarantineInput::Raw(raw_id) => {
+                return in_own_unit!(self, |u| u.quarantine_raw(raw_id, stage, reason));
+            }
+            QuarantineInput::Bytes { source, bytes } => (source, bytes),
+        };
         let now = clock::now();
         // An adapter's reject is answered (HL7 AE) only after this commit.
-        let priority = match input {
-            QuarantineInput::Bytes { .. } => Priority::Ack,
-            QuarantineInput::Raw(_) => Priority::Background,
-        };
-        in_unit!(self, priority, conn => {
-            let id: i64 = match &input {
-                QuarantineInput::Raw(raw_id) => {
-                    let n = sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
-                        .bind(*raw_id)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected();
-                    if n == 0 {
-                        return Err(StoreError::NotFound { what: "raw message", id: *raw_id });
-                    }
-                    sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
-                        .bind(*raw_id)
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query_scalar(QUARANTINE_RAW)
-                        .bind(*raw_id)
-                        .bind(stage.as_str())
-                        .bind(reason)
-                        .bind(now.as_str())
-                        .fetch_one(&mut *conn)
-                        .await?
-                }
-                QuarantineInput::Bytes { source, bytes } => {
-                    sqlx::query_scalar(
-                        "INSERT INTO quarantine \
-                         (raw_message_id, source, bytes, byte_len, sha256, stage, reason, created_at) \
-                         VALUES (NULL, $1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(source.as_deref())
-                    .bind(bytes.as_slice())
-                    .bind(bytes.len() as i64)
-                    .bind(sha256_hex(bytes))
-                    .bind(stage.as_str())
-                    .bind(reason)
-                    .bind(now.as_str())
-                    .fetch_one(&mut *conn)
-                    .await?
-                }
-            };
+        in_unit!(self, Priority::Ack, conn => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO quarantine \
+                 (raw_message_id, source, bytes, byte_len, sha256, stage, reason, created_at) \
+                 VALUES (NULL, $1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(source.as_deref())
+            .bind(bytes.as_slice())
+            .bind(bytes.len() as i64)
+            .bind(sha256_hex(&bytes))
+            .bind(stage.as_str())
+            .bind(reason)
+            .bind(now.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
             id
         })
     }

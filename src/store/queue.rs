@@ -128,39 +128,29 @@ impl Store {
         error: &str,
         retry_after: Duration,
     ) -> Result<FailOutcome, StoreError> {
-        let now = clock::now();
         let due = clock::now_plus(retry_after);
-        let max_attempts = self.max_attempts;
-        in_unit!(self, Priority::Background, conn => {
-            let attempts: Option<i64> = sqlx::query_scalar(
+        let mut unit = self.begin().await?;
+        let attempts: Option<i64> = on_unit!(unit, conn => {
+            sqlx::query_scalar(
                 "UPDATE raw_messages SET attempts = attempts + 1, last_error = $2 \
                  WHERE id = $1 AND state = 'processing' RETURNING attempts",
             )
             .bind(id)
             .bind(error)
             .fetch_optional(&mut *conn)
-            .await?;
-            let Some(attempts) = attempts else {
-                return Err(StoreError::NotFound { what: "processing message", id });
-            };
-            let outcome = if attempts >= max_attempts {
-                sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                let quarantine_id: i64 = sqlx::query_scalar(super::quarantine::QUARANTINE_RAW)
-                    .bind(id)
-                    .bind(stage.as_str())
-                    .bind(error)
-                    .bind(now.as_str())
-                    .fetch_one(&mut *conn)
-                    .await?;
-                FailOutcome::Quarantined { quarantine_id }
-            } else {
+            .await?
+        });
+        let Some(attempts) = attempts else {
+            return Err(StoreError::NotFound {
+                what: "processing message",
+                id,
+            });
+        };
+        let outcome = if attempts >= self.max_attempts {
+            let quarantine_id = unit.quarantine_raw(id, stage, error).await?;
+            FailOutcome::Quarantined { quarantine_id }
+        } else {
+            on_unit!(unit, conn => {
                 sqlx::query("UPDATE raw_messages SET state = 'queued' WHERE id = $1")
                     .bind(id)
                     .execute(&mut *conn)
@@ -173,10 +163,11 @@ impl Store {
                 .bind(due.as_str())
                 .execute(&mut *conn)
                 .await?;
-                FailOutcome::Retrying { attempts }
-            };
-            outcome
-        })
+            });
+            FailOutcome::Retrying { attempts }
+        };
+        unit.commit().await?;
+        Ok(outcome)
     }
 
     /// Crash recovery, run once at start-up before workers start: every
@@ -187,9 +178,9 @@ impl Store {
     /// gets one.
     pub async fn requeue_stale_processing(&self) -> Result<Recovered, StoreError> {
         let now = clock::now();
-        let max_attempts = self.max_attempts;
-        in_unit!(self, Priority::Background, conn => {
-            let stale: Vec<(i64, i64)> = sqlx::query_as(
+        let mut unit = self.begin().await?;
+        let stale: Vec<(i64, i64)> = on_unit!(unit, conn => {
+            let stale = sqlx::query_as(
                 "UPDATE raw_messages SET state = 'queued', attempts = attempts + 1, \
                  last_error = $1 WHERE state = 'processing' RETURNING id, attempts",
             )
@@ -199,30 +190,21 @@ impl Store {
             sqlx::query("UPDATE processing_queue SET worker = NULL, claimed_at = NULL")
                 .execute(&mut *conn)
                 .await?;
-            let mut out = Recovered::default();
-            for (id, attempts) in stale {
-                if attempts < max_attempts {
-                    out.requeued += 1;
-                    continue;
-                }
-                sqlx::query("UPDATE raw_messages SET state = 'quarantined' WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("DELETE FROM processing_queue WHERE raw_message_id = $1")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-                let reason = format!("{INTERRUPTED}, {attempts} times; quarantined so it cannot crash-loop the daemon");
-                let q: i64 = sqlx::query_scalar(super::quarantine::QUARANTINE_RAW)
-                    .bind(id)
-                    .bind(Stage::Parse.as_str())
-                    .bind(reason.as_str())
-                    .bind(now.as_str())
-                    .fetch_one(&mut *conn)
-                    .await?;
-                out.quarantined.push(q);
+            stale
+        });
+        let mut out = Recovered::default();
+        for (id, attempts) in stale {
+            if attempts < self.max_attempts {
+                out.requeued += 1;
+                continue;
             }
+            let reason = format!(
+                "{INTERRUPTED}, {attempts} times; quarantined so it cannot crash-loop the daemon"
+            );
+            out.quarantined
+                .push(unit.quarantine_raw(id, Stage::Parse, &reason).await?);
+        }
+        on_unit!(unit, conn => {
             sqlx::query(
                 "INSERT INTO processing_queue (raw_message_id, not_before) \
                  SELECT r.id, $1 FROM raw_messages r WHERE r.state = 'queued' \
@@ -231,8 +213,9 @@ impl Store {
             .bind(now.as_str())
             .execute(&mut *conn)
             .await?;
-            out
-        })
+        });
+        unit.commit().await?;
+        Ok(out)
     }
 
     /// Counts raw messages in each state (for status displays and tests).

@@ -39,30 +39,22 @@ pub(super) async fn insert_batch(
     batch: &[Prepared],
     queued_at: &str,
 ) -> Result<Vec<Committed>, StoreError> {
-    let col = |f: fn(&Prepared) -> String| batch.iter().map(f).collect::<Vec<_>>();
+    // Columns as borrowed arrays: nothing is copied but the wire encoding.
+    let col = |f: fn(&Prepared) -> &str| batch.iter().map(f).collect::<Vec<&str>>();
+    let file_names: Vec<Option<&str>> = batch
+        .iter()
+        .map(|p| p.message.file_name.as_deref())
+        .collect();
+    let bytes: Vec<&[u8]> = batch.iter().map(|p| p.message.bytes.as_slice()).collect();
+    let lengths: Vec<i64> = bytes.iter().map(|b| b.len() as i64).collect();
     let rows: Vec<(Option<i64>, bool)> = sqlx::query_as(INSERT_BATCH)
-        .bind(col(|p| p.message.source.clone()))
-        .bind(col(|p| p.message.transport.as_str().to_owned()))
-        .bind(col(|p| p.received_at.clone()))
-        .bind(
-            batch
-                .iter()
-                .map(|p| p.message.file_name.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            batch
-                .iter()
-                .map(|p| p.message.bytes.as_slice())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            batch
-                .iter()
-                .map(|p| p.message.bytes.len() as i64)
-                .collect::<Vec<_>>(),
-        )
-        .bind(col(|p| p.sha256.clone()))
+        .bind(col(|p| &p.message.source))
+        .bind(col(|p| p.message.transport.as_str()))
+        .bind(col(|p| &p.received_at))
+        .bind(file_names)
+        .bind(bytes)
+        .bind(lengths)
+        .bind(col(|p| &p.sha256))
         .bind(queued_at)
         .fetch_all(pool)
         .await?;

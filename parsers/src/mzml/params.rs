@@ -35,6 +35,22 @@ pub(crate) enum Scope {
     Other,
 }
 
+impl Scope {
+    /// The scope of a child element `name` opened inside this one.
+    pub(crate) fn child(self, name: &[u8]) -> Scope {
+        match name {
+            b"spectrum" => Scope::Spectrum,
+            b"scanList" if self == Scope::Spectrum => Scope::Scan,
+            b"scan" if self == Scope::Scan => Scope::Scan,
+            b"precursor" => Scope::Precursor,
+            b"selectedIon" if self == Scope::Precursor => Scope::SelectedIon,
+            b"activation" if self == Scope::Precursor => Scope::Activation,
+            b"selectedIonList" if self == Scope::Precursor => Scope::Precursor,
+            _ => Scope::Other,
+        }
+    }
+}
+
 /// One cvParam as written; text is borrowed from the document where it can
 /// be (it usually can: nothing to unescape), so a spectrum's dozen cvParams
 /// cost no allocations here.
@@ -179,17 +195,7 @@ pub(crate) fn spectrum_params<'a>(
             _ => {}
         }
         if !empty {
-            let scope = match name {
-                b"spectrum" => Scope::Spectrum,
-                b"scanList" if here == Scope::Spectrum => Scope::Scan,
-                b"scan" if here == Scope::Scan => Scope::Scan,
-                b"precursor" => Scope::Precursor,
-                b"selectedIon" if here == Scope::Precursor => Scope::SelectedIon,
-                b"activation" if here == Scope::Precursor => Scope::Activation,
-                b"selectedIonList" if here == Scope::Precursor => Scope::Precursor,
-                _ => Scope::Other,
-            };
-            stack.push((scope, name));
+            stack.push((here.child(name), name));
         }
     }
     out

@@ -44,17 +44,7 @@ fn quick_xml_params(xml: &[u8], groups: &RefGroups) -> Vec<(Scope, CvParam<'stat
             _ => {}
         }
         if !empty {
-            let scope = match e.name().as_ref() {
-                b"spectrum" => Scope::Spectrum,
-                b"scanList" if here == Scope::Spectrum => Scope::Scan,
-                b"scan" if here == Scope::Scan => Scope::Scan,
-                b"precursor" => Scope::Precursor,
-                b"selectedIon" if here == Scope::Precursor => Scope::SelectedIon,
-                b"activation" if here == Scope::Precursor => Scope::Activation,
-                b"selectedIonList" if here == Scope::Precursor => Scope::Precursor,
-                _ => Scope::Other,
-            };
-            stack.push(scope);
+            stack.push(here.child(e.name().as_ref()));
         }
     }
     out
