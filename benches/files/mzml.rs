@@ -1,15 +1,18 @@
-//! mzML / mzXML reading speed on the shared data: our `mzml::read` against
-//! mzdata's own `MzMLReader` (iterating all spectra and decoding both arrays)
-//! on the same in-memory bytes, plus `mzxml::read`. Both sides assert the
-//! 48 spectra / 305,213 peaks of `small.mzML`, so neither can cheat.
+//! mzML / mzXML reading speed on the shared data: our streaming mzML reader
+//! (`mzml::open` + `Document::spectra`, each spectrum dropped after counting)
+//! against mzdata's own `MzMLReader` doing the same (iterating all spectra and
+//! decoding both arrays) on the same in-memory bytes; our whole-file
+//! `mzml::read` (all spectra kept) beside them; plus `mzxml::read`. Every side
+//! asserts the 48 spectra / 305,213 peaks of `small.mzML`, so none can cheat.
 //!
 //! `cargo bench --bench files -- mzml` (needs the `mzml` feature of
 //! synthwatch-parsers and mzdata as a dev-dependency). Skips with a message if
 //! ../shared/data is absent.
 //!
 //! `FILES_MZML_ALTERNATE=ROUNDS cargo bench --bench files -- mzml` instead runs
-//! both readers on small.mzML alternately in one process (less exposed to
-//! drift on a shared machine) and prints each side's median and the ratio.
+//! the three readers on small.mzML in rotation in one process (less exposed
+//! to drift on a shared machine) and prints each side's median and its ratio
+//! to mzdata.
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -47,7 +50,20 @@ fn mzdata_counts(bytes: &[u8]) -> (usize, usize) {
     (spectra, peaks)
 }
 
+/// Our reader the way mzdata is measured: spectrum by spectrum, each dropped
+/// after counting (`mzml::open` + `Document::spectra`).
 fn ours_counts(bytes: &[u8]) -> (usize, usize) {
+    let doc = mzml::open(bytes).expect("small.mzML opens");
+    let (mut spectra, mut peaks) = (0, 0);
+    for s in doc.spectra().expect("header reads") {
+        spectra += 1;
+        peaks += s.expect("spectrum reads").peaks.len();
+    }
+    (spectra, peaks)
+}
+
+/// Our whole-file `mzml::read`, every spectrum held in memory at the end.
+fn ours_whole_file(bytes: &[u8]) -> (usize, usize) {
     let file = mzml::read(bytes).expect("small.mzML reads");
     (
         file.spectra.len(),
@@ -61,29 +77,33 @@ fn median_ms(times: &mut [Duration]) -> f64 {
     times[times.len() / 2].as_secs_f64() * 1e3
 }
 
-/// Both readers in turn, `rounds` times each (after one warm-up each).
+/// mzdata, our streaming reader and our whole-file read in turn, `rounds`
+/// times each (after one warm-up each), the order rotated every round.
 fn alternate(bytes: &[u8], rounds: usize) {
-    let (mut theirs, mut ours) = (Vec::new(), Vec::new());
-    assert_eq!(mzdata_counts(bytes), (48, 305_213));
-    assert_eq!(ours_counts(bytes), (48, 305_213));
+    type Side = fn(&[u8]) -> (usize, usize);
+    let sides: [(&str, Side); 3] = [
+        ("mzdata", mzdata_counts),
+        ("synthwatch streaming", ours_counts),
+        ("synthwatch whole file", ours_whole_file),
+    ];
+    let mut times = vec![Vec::new(); sides.len()];
+    for (_, side) in sides {
+        assert_eq!(side(bytes), (48, 305_213));
+    }
     for round in 0..rounds {
-        // Swap the order every round so neither side always runs second.
-        for side in [round % 2, 1 - round % 2] {
+        for k in 0..sides.len() {
+            let i = (round + k) % sides.len();
             let t = Instant::now();
-            if side == 0 {
-                assert_eq!(black_box(mzdata_counts(black_box(bytes))), (48, 305_213));
-                theirs.push(t.elapsed());
-            } else {
-                assert_eq!(black_box(ours_counts(black_box(bytes))), (48, 305_213));
-                ours.push(t.elapsed());
-            }
+            assert_eq!(black_box((sides[i].1)(black_box(bytes))), (48, 305_213));
+            times[i].push(t.elapsed());
         }
     }
-    let (m, o) = (median_ms(&mut theirs), median_ms(&mut ours));
-    println!(
-        "alternating {rounds} rounds: mzdata {m:.2} ms, synthwatch {o:.2} ms, ratio {:.3}",
-        o / m
-    );
+    let medians: Vec<f64> = times.iter_mut().map(|t| median_ms(t)).collect();
+    print!("alternating {rounds} rounds:");
+    for ((name, _), m) in sides.iter().zip(&medians) {
+        print!(" {name} {m:.2} ms (ratio {:.3});", m / medians[0]);
+    }
+    println!();
 }
 
 pub fn bench(c: &mut Criterion) {
@@ -106,6 +126,9 @@ pub fn bench(c: &mut Criterion) {
         });
         g.bench_function("synthwatch", |b| {
             b.iter(|| assert_eq!(ours_counts(&small), (48, 305_213)))
+        });
+        g.bench_function("synthwatch whole file", |b| {
+            b.iter(|| assert_eq!(ours_whole_file(&small), (48, 305_213)))
         });
         g.finish();
     }

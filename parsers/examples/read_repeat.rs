@@ -4,9 +4,10 @@
 //!
 //! `cargo run --release -p synthwatch-parsers --example read_repeat -- msp FILE [N]`
 //!
-//! `mzml` is our mzML reader; `mzdata` is mzdata alone (every spectrum, both
+//! `mzml` is our whole-file mzML reader, `mzml-stream` our streaming one
+//! (each spectrum dropped after counting); `mzdata` is mzdata alone (every spectrum, both
 //! arrays decoded), exactly as the baseline in `benches/files/mzml.rs`;
-//! `mzml-vs-mzdata FILE N` runs both alternately N times and prints both
+//! `mzml-vs-mzdata FILE N` runs mzdata and `mzml-stream` alternately N times and prints both
 //! medians and their ratio (ours / mzdata), like `FILES_MZML_ALTERNATE`.
 //!
 //! The last line is `median_s=…`: the median wall time of one read (file
@@ -49,6 +50,8 @@ fn main() -> ExitCode {
             "jcamp" => synthwatch_parsers::jcamp::read(b).map_err(|e| e.to_string())?,
             #[cfg(feature = "mzml")]
             "mzml" => synthwatch_parsers::mzml::read(b).map_err(|e| e.to_string())?,
+            #[cfg(feature = "mzml")]
+            "mzml-stream" => return Ok(mzml_streaming(b)),
             // The baseline of `benches/files/mzml.rs`, to profile side by side.
             #[cfg(feature = "mzml")]
             "mzdata" => return Ok(mzdata_alone(b)),
@@ -97,14 +100,24 @@ fn mzdata_alone(bytes: &[u8]) -> (usize, usize) {
 }
 
 #[cfg(feature = "mzml")]
+/// Our streaming mzML reader, as mzdata is measured: each spectrum dropped
+/// after counting; (0, 0) on any error.
+fn mzml_streaming(b: &[u8]) -> (usize, usize) {
+    let Ok(doc) = synthwatch_parsers::mzml::open(b) else {
+        return (0, 0);
+    };
+    let Ok(spectra) = doc.spectra() else {
+        return (0, 0);
+    };
+    spectra
+        .map_while(Result::ok)
+        .fold((0, 0), |(n, p), s| (n + 1, p + s.peaks.len()))
+}
+
+#[cfg(feature = "mzml")]
 /// Both readers in turn, `rounds` times each, order swapped every round.
 fn alternate(bytes: &[u8], rounds: usize) {
-    let ours = |b: &[u8]| {
-        synthwatch_parsers::mzml::read(b).map_or((0, 0), |f| {
-            let peaks = f.spectra.iter().map(|s| s.peaks.len()).sum();
-            (f.spectra.len(), peaks)
-        })
-    };
+    let ours = mzml_streaming;
     let (mut theirs_s, mut ours_s) = (Vec::new(), Vec::new());
     assert_eq!(
         ours(bytes),

@@ -217,6 +217,50 @@ fn truncated_fixture_is_a_truncation_error() {
     );
 }
 
+/// The streaming reader yields what `read` returns, spectrum by spectrum,
+/// with the same warnings, on every shared file.
+#[test]
+fn streaming_gives_what_read_gives() {
+    let Some(dir) = shared() else { return };
+    let mut checked = 0;
+    for path in common::list(&dir) {
+        let name = path.display().to_string();
+        if !(name.ends_with(".mzML") || name.ends_with(".mzML.gz")) {
+            continue;
+        }
+        let bytes = common::read(&path);
+        let whole = mzml::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc = mzml::open(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut spectra = doc.spectra().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut n = 0;
+        for (k, s) in spectra.by_ref().enumerate() {
+            let s = s.unwrap_or_else(|e| panic!("{name}: spectrum {k}: {e}"));
+            assert_eq!(Some(&s), whole.spectra.get(k), "{name}: spectrum {k}");
+            n += 1;
+        }
+        assert_eq!(n, whole.spectra.len(), "{name}: spectrum count");
+        assert_eq!(doc.finish(spectra), whole.warnings, "{name}: warnings");
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} mzML files checked");
+}
+
+/// Streaming a cut file still hands over every spectrum before the cut, then
+/// says where the file ends.
+#[test]
+fn streaming_a_truncated_file_keeps_the_spectra_before_the_cut() {
+    let bytes = err_fixture("err-mzml-truncated.mzML");
+    let doc = mzml::open(&bytes).expect("the header is intact");
+    let items: Vec<_> = doc.spectra().expect("header reads").collect();
+    assert_eq!(items.len(), 2, "one spectrum, then the truncation error");
+    assert!(items[0].as_ref().is_ok_and(|s| !s.peaks.is_empty()));
+    assert!(
+        matches!(items[1], Err(MzmlError::Truncated { spectrum: 1, offset }) if offset == bytes.len()),
+        "{:?}",
+        items[1]
+    );
+}
+
 #[test]
 fn gzip_bomb_is_refused_within_the_limit() {
     let bytes = err_fixture("err-mzml-gzip-bomb.mzML.gz");

@@ -110,16 +110,15 @@ impl Decoded<'_> {
     }
 }
 
-/// Base64 through mzdata's SIMD decoder, falling back to ours (which also
+/// Base64 through the SIMD decoder mzdata uses, into `out` (reused, so no
+/// allocation once it is large enough), falling back to ours (which also
 /// accepts wrapped or unpadded text). Output is at most 3/4 of the text.
-fn unbase64(array: &mut DataArray) -> Result<Vec<u8>, String> {
-    let kept = std::mem::replace(&mut array.compression, Comp::NoCompression);
-    let fast = array.decode().map(|c| c.into_owned()).ok();
-    array.compression = kept;
-    match fast {
-        Some(raw) => Ok(raw),
-        None => base64(array.data.as_slice()),
+fn unbase64_into(text: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    out.clear();
+    if base64_simd::STANDARD.decode_append(text, out).is_err() {
+        *out = base64(text)?;
     }
+    Ok(())
 }
 
 /// Numpress through mzdata; its output is bounded by the (already bounded)
@@ -138,32 +137,45 @@ fn numpress(name: &ArrayType, dtype: Dtype, comp: Comp, raw: &[u8]) -> Result<Ve
 #[derive(Default)]
 pub(crate) struct Scratch {
     inflater: Inflater,
+    /// Base64-decoded bytes still to inflate.
+    unbase64: Vec<u8>,
     mz: Vec<u8>,
     intensity: Vec<u8>,
+}
+
+/// The inflater and the base64 buffer, shared by both arrays.
+struct Decoder<'s> {
+    inflater: &'s mut Inflater,
+    unbase64: &'s mut Vec<u8>,
 }
 
 /// One array's values; decoded bytes land in `buf`.
 fn decode<'b>(
     array: &mut DataArray,
     count: Option<usize>,
-    inflater: &mut Inflater,
+    with: &mut Decoder<'_>,
     buf: &'b mut Vec<u8>,
 ) -> Result<Decoded<'b>, String> {
-    match array.compression {
-        Comp::Decoded => *buf = std::mem::take(&mut array.data),
+    let len = match array.compression {
+        Comp::Decoded => {
+            *buf = std::mem::take(&mut array.data);
+            buf.len()
+        }
         Comp::NoCompression | Comp::NumpressLinear | Comp::NumpressSLOF | Comp::NumpressPIC => {
-            *buf = unbase64(array)?
+            unbase64_into(&array.data, buf)?;
+            buf.len()
         }
         Comp::Zlib | Comp::NumpressLinearZlib | Comp::NumpressSLOFZlib | Comp::NumpressPICZlib => {
             // The declared length sizes the output exactly (numpress: roughly).
             let hint = count.map(|n| n.saturating_mul(width(&array.dtype).unwrap_or(8)));
-            inflater
-                .unzlib_into(&unbase64(array)?, hint, buf)
+            unbase64_into(&array.data, with.unbase64)?;
+            with.inflater
+                .unzlib_into(with.unbase64, hint, buf)
                 .map_err(|e| format!("zlib: {e}"))?
         }
         other => return Err(format!("unsupported binary encoding {other:?}")),
     };
-    let raw = buf.as_slice();
+    let raw = buf.get(..len).unwrap_or_default();
     if raw.len() as u64 > MAX_ARRAY_BYTES {
         return Err(format!("decoded array exceeds {MAX_ARRAY_BYTES} bytes"));
     }
@@ -249,9 +261,11 @@ pub(crate) fn peaks(
     };
     let Scratch {
         inflater,
+        unbase64,
         mz: mz_buf,
         intensity: int_buf,
     } = scratch;
+    let mut with = Decoder { inflater, unbase64 };
     let fail = |label: &'static str| {
         move |reason| ArrayError {
             array: label,
@@ -260,11 +274,11 @@ pub(crate) fn peaks(
     };
     let mz = match arrays.get_mut(&ArrayType::MZArray) {
         None => None,
-        Some(a) => Some(decode(a, count, inflater, mz_buf).map_err(fail("m/z"))?),
+        Some(a) => Some(decode(a, count, &mut with, mz_buf).map_err(fail("m/z"))?),
     };
     let int = match arrays.get_mut(&ArrayType::IntensityArray) {
         None => None,
-        Some(a) => Some(decode(a, count, inflater, int_buf).map_err(fail("intensity"))?),
+        Some(a) => Some(decode(a, count, &mut with, int_buf).map_err(fail("intensity"))?),
     };
     let note = match (&mz, &int) {
         (Some(m), Some(i)) if m.len() != i.len() => Some(format!(

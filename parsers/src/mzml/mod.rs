@@ -24,13 +24,15 @@ pub(crate) mod inflate;
 mod meta;
 mod params;
 mod reader;
-pub use reader::panic_is_caught;
+pub use reader::{panic_is_caught, Spectra};
 pub(crate) mod xml;
 
 pub use error::MzmlError;
 pub use inflate::{gzip_limit, GZIP_FLOOR, GZIP_HARD_CAP, GZIP_MAX_RATIO, MAX_ARRAY_BYTES};
 
 use inflate::{gunzip, gunzip_prefix, is_gzip, InflateError};
+use std::borrow::Cow;
+
 use memchr::memmem;
 
 use crate::spectrum::{Position, SpectrumFile, Warning};
@@ -59,23 +61,80 @@ fn has_root(bytes: &[u8], window: usize) -> bool {
 ///
 /// Recoverable oddities (a declared spectrum count that does not match, array
 /// length mismatches, unknown time units, no spectra at all) are returned as
-/// warnings beside the spectra.
+/// warnings beside the spectra. For long runs, [`open`] and
+/// [`Document::spectra`] read one spectrum at a time instead.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MzmlError> {
-    if is_gzip(bytes) {
-        let doc = gunzip(bytes).map_err(|e| match e {
+    let doc = open(bytes)?;
+    let mut spectra = doc.spectra()?;
+    let mut file = SpectrumFile::default();
+    for spectrum in spectra.by_ref() {
+        file.spectra.push(spectrum?);
+    }
+    file.warnings = doc.finish(spectra);
+    Ok(file)
+}
+
+/// A checked mzML document (decompressed if it was gzip), ready to stream.
+pub struct Document<'a> {
+    doc: Cow<'a, [u8]>,
+}
+
+/// Decompresses (if gzip) and checks `bytes`: the root element is near the
+/// start and the document is UTF-8.
+pub fn open(bytes: &[u8]) -> Result<Document<'_>, MzmlError> {
+    let doc = if is_gzip(bytes) {
+        Cow::Owned(gunzip(bytes).map_err(|e| match e {
             InflateError::TooLarge { limit } => MzmlError::GzipTooLarge {
                 limit,
                 compressed: bytes.len(),
             },
             InflateError::Corrupt { offset, reason } => MzmlError::Gzip { offset, reason },
-        })?;
-        read_plain(&doc)
+        })?)
     } else {
-        read_plain(bytes)
+        Cow::Borrowed(bytes)
+    };
+    check_plain(&doc)?;
+    Ok(Document { doc })
+}
+
+impl Document<'_> {
+    /// The (decompressed) document bytes; error and warning offsets refer to these.
+    pub fn bytes(&self) -> &[u8] {
+        &self.doc
+    }
+
+    /// The spectra, one at a time (the header is read here).
+    pub fn spectra(&self) -> Result<Spectra<'_>, MzmlError> {
+        Spectra::new(&self.doc)
+    }
+
+    /// All warnings of a finished `spectra` pass, plus the document-level
+    /// ones (no spectra at all; a `<spectrumList count>` that does not match).
+    pub fn finish(&self, spectra: Spectra<'_>) -> Vec<Warning> {
+        let read = spectra.spectra_read();
+        let mut warnings = spectra.into_warnings();
+        if read == 0 {
+            let chromatograms = memmem::find_iter(&self.doc, b"<chromatogram ").count();
+            warnings.push(Warning {
+                position: Position::Byte(0),
+                message: format!(
+                    "no spectra in this file ({chromatograms} chromatograms, which are not read)"
+                ),
+            });
+        }
+        if let Some((offset, n)) = declared_count(&self.doc) {
+            if n != read {
+                warnings.push(Warning {
+                    position: Position::Byte(offset),
+                    message: format!("<spectrumList count=\"{n}\"> but {read} spectra were read"),
+                });
+            }
+        }
+        warnings
     }
 }
 
-fn read_plain(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
+fn check_plain(doc: &[u8]) -> Result<(), MzmlError> {
     if !has_root(doc, ROOT_WINDOW) {
         return Err(MzmlError::NotMzml);
     }
@@ -83,13 +142,12 @@ fn read_plain(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
     // refuse it here with its position instead of relying on catch_unwind.
     // Nearly every mzML byte is ASCII (base64, tags), and the ASCII check is
     // several times faster than full UTF-8 validation, which only runs if needed.
-    let utf8 = if doc.is_ascii() {
-        Ok(())
-    } else {
-        std::str::from_utf8(doc).map(|_| ())
-    };
-    if let Err(e) = utf8 {
-        return Err(MzmlError::Malformed {
+    if doc.is_ascii() {
+        return Ok(());
+    }
+    std::str::from_utf8(doc)
+        .map(|_| ())
+        .map_err(|e| MzmlError::Malformed {
             spectrum: memmem::find_iter(
                 doc.get(..e.valid_up_to()).unwrap_or_default(),
                 b"<spectrum ",
@@ -97,31 +155,7 @@ fn read_plain(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
             .count(),
             offset: e.valid_up_to(),
             reason: "invalid UTF-8 (mzML documents are UTF-8 XML)".into(),
-        });
-    }
-    let mut file = reader::read_document(doc)?;
-    let declared = declared_count(doc);
-    if file.spectra.is_empty() {
-        let chromatograms = memmem::find_iter(doc, b"<chromatogram ").count();
-        file.warnings.push(Warning {
-            position: Position::Byte(0),
-            message: format!(
-                "no spectra in this file ({chromatograms} chromatograms, which are not read)"
-            ),
-        });
-    }
-    if let Some((offset, n)) = declared {
-        if n != file.spectra.len() {
-            file.warnings.push(Warning {
-                position: Position::Byte(offset),
-                message: format!(
-                    "<spectrumList count=\"{n}\"> but {} spectra were read",
-                    file.spectra.len()
-                ),
-            });
-        }
-    }
-    Ok(file)
+        })
 }
 
 /// The `count` attribute of `<spectrumList>` and where it is.

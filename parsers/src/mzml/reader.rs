@@ -18,7 +18,7 @@ use super::arrays::{self, Scratch};
 use super::error::MzmlError;
 use super::meta;
 use super::params::{ref_groups, spectrum_params, RefGroups};
-use crate::spectrum::{Position, Spectrum, SpectrumFile, Warning};
+use crate::spectrum::{Position, Spectrum, Warning};
 
 type Reader<'a> = MzMLReaderType<Cursor<&'a [u8]>>;
 
@@ -46,82 +46,164 @@ struct Progress {
     start: usize,
 }
 
-/// Reads every spectrum of a plain (decompressed) mzML document.
-pub(crate) fn read_document(doc: &[u8]) -> Result<SpectrumFile, MzmlError> {
-    let groups = ref_groups(doc);
-    let mut out = SpectrumFile::default();
-    let mut at = Progress::default();
-    GUARDED.with(|g| g.set(true));
-    let drive = catch_unwind(AssertUnwindSafe(|| drive(doc, &groups, &mut out, &mut at)));
-    GUARDED.with(|g| g.set(false));
-    let result = match drive {
-        Ok(r) => r,
-        Err(_) => Err(MzmlError::ReaderPanic {
-            spectrum: at.index,
-            offset: at.start,
-        }),
-    };
-    // A missing root end tag explains any failure better than the XML layer.
-    if memchr::memmem::rfind(doc, b"</mzML>").is_none() {
-        return Err(MzmlError::Truncated {
-            spectrum: at.index,
-            offset: doc.len(),
-        });
-    }
-    result.map(|()| out)
+/// The spectra of a plain (decompressed) mzML document, one at a time.
+///
+/// Memory stays at one spectrum however long the run is. Per-spectrum warnings
+/// accumulate in [`Spectra::warnings`]. After the first error the iterator
+/// ends (mzdata's state is unknown after a failure).
+pub struct Spectra<'a> {
+    /// `None` once the spectrum list is done or a read failed.
+    reader: Option<Reader<'a>>,
+    doc: &'a [u8],
+    groups: RefGroups,
+    at: Progress,
+    scratch: Scratch,
+    warnings: Vec<Warning>,
+    /// The root end tag `</mzML>` is missing: any failure, and the end of the
+    /// spectra, is reported as truncation.
+    truncated: bool,
 }
 
-/// Current byte offset of the parser in `doc`.
-fn position(reader: &mut Reader<'_>) -> usize {
-    reader.stream_position().map_or(0, |p| p as usize)
-}
-
-fn drive(
-    doc: &[u8],
-    groups: &RefGroups,
-    out: &mut SpectrumFile,
-    at: &mut Progress,
-) -> Result<(), MzmlError> {
-    let mut reader: Reader<'_> = MzMLReaderType::with_buffer_capacity_and_detail_level(
-        Cursor::new(doc),
-        BUFFER,
-        DetailLevel::Lazy,
-    );
-    at.start = position(&mut reader);
-    if reader.state == MzMLParserState::ParserError {
-        return Err(MzmlError::Malformed {
-            spectrum: 0,
-            offset: at.start,
-            reason: "the header before the spectrum list is not well-formed mzML".to_owned(),
+impl<'a> Spectra<'a> {
+    /// Reads the header (up to the first spectrum) of `doc`.
+    pub(crate) fn new(doc: &'a [u8]) -> Result<Self, MzmlError> {
+        let truncated = memchr::memmem::rfind(doc, b"</mzML>").is_none();
+        let opened = guarded(|| {
+            MzMLReaderType::with_buffer_capacity_and_detail_level(
+                Cursor::new(doc),
+                BUFFER,
+                DetailLevel::Lazy,
+            )
         });
+        let header_error = |offset| {
+            if truncated {
+                MzmlError::Truncated {
+                    spectrum: 0,
+                    offset: doc.len(),
+                }
+            } else {
+                MzmlError::Malformed {
+                    spectrum: 0,
+                    offset,
+                    reason: "the header before the spectrum list is not well-formed mzML".into(),
+                }
+            }
+        };
+        let Some(mut reader): Option<Reader<'a>> = opened else {
+            return Err(header_error(0));
+        };
+        let start = position(&mut reader);
+        if reader.state == MzMLParserState::ParserError {
+            return Err(header_error(start));
+        }
+        Ok(Spectra {
+            reader: Some(reader),
+            doc,
+            groups: ref_groups(doc),
+            at: Progress { index: 0, start },
+            scratch: Scratch::default(),
+            warnings: Vec::new(),
+            truncated,
+        })
     }
-    let mut scratch = Scratch::default();
-    // Any state past the spectrum list (chromatograms, EOF) means no more spectra.
-    while reader.state < MzMLParserState::SpectrumListDone {
+
+    /// Warnings so far (all of them once the iterator has ended).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Number of spectra read so far.
+    pub fn spectra_read(&self) -> usize {
+        self.at.index
+    }
+
+    pub(crate) fn into_warnings(self) -> Vec<Warning> {
+        self.warnings
+    }
+
+    /// Reads the next spectrum; `Ok(None)` at the end of the spectrum list.
+    fn step(&mut self) -> Result<Option<Spectrum>, MzmlError> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        // Any state past the spectrum list (chromatograms, EOF) means no more spectra.
+        if reader.state >= MzMLParserState::SpectrumListDone {
+            return Ok(None);
+        }
         let mut raw = MultiLayerSpectrum::default();
-        match reader.read_into(&mut raw) {
+        let at = &self.at;
+        let read = guarded(|| reader.read_into(&mut raw)).ok_or(MzmlError::ReaderPanic {
+            spectrum: at.index,
+            offset: at.start,
+        })?;
+        match read {
             Ok(_) if reader.state == MzMLParserState::SpectrumDone => {}
             // Between spectra mzdata reports `</spectrumList>` as a mismatched
             // close tag in its `Resume` state; that is the normal end.
             Ok(_)
             | Err(MzMLParserError::EOF)
-            | Err(MzMLParserError::IncompleteElementError(_, MzMLParserState::Resume)) => break,
+            | Err(MzMLParserError::IncompleteElementError(_, MzMLParserState::Resume)) => {
+                return Ok(None)
+            }
             Err(e) => {
                 return Err(MzmlError::Malformed {
                     spectrum: at.index,
-                    offset: position(&mut reader),
+                    offset: position(reader),
                     reason: e.to_string(),
                 })
             }
         }
-        let end = position(&mut reader);
-        let xml = doc.get(at.start..end).unwrap_or_default();
-        let spectrum = convert(&mut raw, xml, groups, at, &mut out.warnings, &mut scratch)?;
-        out.spectra.push(spectrum);
-        at.index += 1;
-        at.start = end;
+        let end = position(reader);
+        let xml = self.doc.get(self.at.start..end).unwrap_or_default();
+        let spectrum = convert(
+            &mut raw,
+            xml,
+            &self.groups,
+            &self.at,
+            &mut self.warnings,
+            &mut self.scratch,
+        )?;
+        self.at.index += 1;
+        self.at.start = end;
+        Ok(Some(spectrum))
     }
-    Ok(())
+}
+
+impl Iterator for Spectra<'_> {
+    type Item = Result<Spectrum, MzmlError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.reader.as_ref()?;
+        let step = self.step();
+        if !matches!(step, Ok(Some(_))) {
+            self.reader = None;
+        }
+        // A missing root end tag explains a failure or an early end better
+        // than the XML layer does.
+        match step {
+            Ok(Some(s)) => Some(Ok(s)),
+            Ok(None) | Err(_) if self.truncated => Some(Err(MzmlError::Truncated {
+                spectrum: self.at.index,
+                offset: self.doc.len(),
+            })),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+/// Runs `f` (which drives mzdata) with panics caught: mzdata still `expect`s
+/// on some malformed values, and a panic there must become an error.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    GUARDED.with(|g| g.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    r.ok()
+}
+
+/// Current byte offset of the parser in `doc`.
+fn position(reader: &mut Reader<'_>) -> usize {
+    reader.stream_position().map_or(0, |p| p as usize)
 }
 
 /// One mzdata spectrum (arrays still encoded) plus its XML bytes → ours.
