@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::ingest::{RawMessage, RawSink, Transport};
 use crate::pipeline::{step, WorkerConfig};
-use crate::store::{ResultFilter, ResultRow, SampleKind, SampleRef};
+use crate::store::{RawState, ResultFilter, ResultRow, SampleKind, SampleRef};
 
 use super::runtime::{
     init_logging, load_config, open_store, pipeline_context, runtime, CliResult, StoreArgs,
@@ -133,6 +133,7 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                 let ctx = pipeline_context(&config, store.clone())?;
                 let started = OffsetDateTime::now_utc();
                 let mut failed = 0;
+                let mut stored = Vec::new();
                 for path in &args.files {
                     let bytes = match std::fs::read(path) {
                         Ok(b) => b,
@@ -153,7 +154,10 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                         Ok(c) if c.duplicate => {
                             eprintln!("{}: already stored (raw {})", path.display(), c.id)
                         }
-                        Ok(c) => eprintln!("{}: stored (raw {})", path.display(), c.id),
+                        Ok(c) => {
+                            eprintln!("{}: stored (raw {})", path.display(), c.id);
+                            stored.push((path, c.id));
+                        }
                         Err(e) => {
                             eprintln!("{}: not stored: {e}", path.display());
                             failed += 1;
@@ -173,6 +177,15 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                 }
                 if let Some(b) = bar {
                     b.finish_and_clear();
+                }
+                for (path, id) in stored {
+                    let raw = store.raw_message(id).await.map_err(|e| e.to_string())?;
+                    if let Some(note) = raw
+                        .filter(|r| r.state == RawState::Done)
+                        .and_then(|r| r.last_error)
+                    {
+                        eprintln!("{}: {note}", path.display());
+                    }
                 }
                 let filter = ResultFilter {
                     sample: None,

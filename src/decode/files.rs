@@ -16,7 +16,10 @@ pub(super) fn decode(bytes: &[u8], kind: Sniffed, options: &Options) -> DecodedI
         Sniffed::MassBank => massbank::read(bytes).map_err(|e| error("MassBank", e)),
         Sniffed::Jcamp => jcamp::read(bytes).map_err(|e| error("JCAMP-DX", e)),
         Sniffed::Spc => spc::read(bytes).map_err(|e| error("SPC", e)),
-        Sniffed::Mzml => mzml::read(bytes).map_err(|e| error("mzML", e)),
+        Sniffed::Mzml => {
+            mzml_in_part(bytes, &mut out);
+            return out;
+        }
         Sniffed::Mzxml => mzxml::read(bytes).map_err(|e| error("mzXML", e)),
         Sniffed::PeakList => peaklist::read(bytes).map_err(|e| error("peak list", e)),
         Sniffed::StripCsv => {
@@ -55,6 +58,30 @@ pub(super) fn decode(bytes: &[u8], kind: Sniffed, options: &Options) -> DecodedI
         Err(err) => out.errors.push(err),
     }
     out
+}
+
+/// mzML, spectrum by spectrum: a file cut short or damaged part-way still
+/// yields every spectrum before the fault, beside the error that says where.
+fn mzml_in_part(bytes: &[u8], out: &mut DecodedInput) {
+    let doc = match mzml::open(bytes) {
+        Ok(doc) => doc,
+        Err(e) => return out.errors.push(error("mzML", e)),
+    };
+    let mut spectra = match doc.spectra() {
+        Ok(s) => s,
+        Err(e) => return out.errors.push(error("mzML", e)),
+    };
+    for spectrum in spectra.by_ref() {
+        match spectrum {
+            Ok(s) => out.spectra.push(s),
+            Err(e) => out.errors.push(error("mzML", e)),
+        }
+    }
+    out.warnings = doc
+        .finish(spectra)
+        .iter()
+        .map(|w| format!("{}: {}", w.position, w.message))
+        .collect();
 }
 
 fn strip_warning(w: &strips::StripWarning) -> String {

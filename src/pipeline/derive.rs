@@ -30,12 +30,17 @@ impl SampleKinds {
 }
 
 /// What processing did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outcome {
     /// Samples touched.
     pub samples: usize,
     /// Indications that were new versions (not identical re-publications).
     pub new_versions: usize,
+    /// The message was read only in part (say, an mzML file cut short): what
+    /// was read is processed, and this note (the number of unread parts and
+    /// the first error, positions and expectations only) is kept on the raw
+    /// message as its `last_error`.
+    pub read_in_part: Option<String>,
 }
 
 /// Why a message could not be processed.
@@ -77,7 +82,10 @@ pub async fn process_raw(ctx: &Context, raw: &QueuedMessage) -> Result<Outcome, 
     let mut unit = ctx.store.begin().await?;
     // A crash or failed attempt may have left rows of an earlier attempt.
     unit.forget_derived(raw.id).await?;
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        read_in_part: read_in_part(&plan.decoded),
+        ..Outcome::default()
+    };
     for (m, named) in plan.decoded.messages.iter().zip(plan.named) {
         lab_message(ctx, &mut unit, raw, &m.message, named, &mut outcome).await?;
     }
@@ -101,7 +109,8 @@ pub async fn process_raw(ctx: &Context, raw: &QueuedMessage) -> Result<Outcome, 
         .messages
         .iter()
         .find_map(|m| m.message.control_id.as_deref());
-    unit.mark_done(raw.id, control_id).await?;
+    unit.mark_done(raw.id, control_id, outcome.read_in_part.as_deref())
+        .await?;
     unit.commit().await?;
     Ok(outcome)
 }
@@ -161,6 +170,15 @@ impl Plan {
             decoded,
         })
     }
+}
+
+/// The note for a message decoded with errors beside what it read.
+fn read_in_part(decoded: &DecodedInput) -> Option<String> {
+    let first = decoded.errors.first()?;
+    Some(format!(
+        "read in part: {} part(s) not read; first: {first}",
+        decoded.errors.len()
+    ))
 }
 
 fn file_reference(raw: &QueuedMessage) -> String {
@@ -274,8 +292,16 @@ async fn spectra(
         let refs = &f.reference_compounds;
         findings(ctx, unit, at, FindingKind::ReferenceMass, refs).await?;
     }
-    let summary = summary::spectra_summary(found);
-    publish(unit, sample_id, ResultStatus::Final, summary, outcome).await
+    let mut summary = summary::spectra_summary(found);
+    // A file cut short or damaged part-way: what was read is screened, but a
+    // clean result must not read as "the whole file is clean".
+    let status = if outcome.read_in_part.is_some() {
+        summary.1.push(summary::READ_IN_PART.to_owned());
+        ResultStatus::Preliminary
+    } else {
+        ResultStatus::Final
+    };
+    publish(unit, sample_id, status, summary, outcome).await
 }
 
 async fn strip(

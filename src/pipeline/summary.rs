@@ -12,6 +12,10 @@ confirm with a reference method before acting on a specific compound.";
 pub const NAMED_CAVEAT: &str = "The compound is named in the laboratory report text; \
 the indication repeats the report and adds no analysis.";
 
+/// Said of an indication from a spectrum file read only in part.
+pub const READ_IN_PART: &str = "Only part of the file could be read (it was cut short or \
+damaged); spectra after the fault were not screened. Preliminary until the complete file arrives.";
+
 /// Classes flagged, sorted and deduplicated (`nitazene`, `fentanyl`).
 pub fn classes(flags: &[&ClassFlag]) -> Vec<String> {
     let mut out: Vec<String> = flags.iter().map(|f| f.class.as_str().to_owned()).collect();

@@ -72,6 +72,11 @@ pub async fn step(ctx: &Context, worker: &str, config: WorkerConfig) -> bool {
                 new_versions = outcome.new_versions,
                 "processed"
             );
+            if outcome.read_in_part.is_some() {
+                // An operator should look: part of the input was not read.
+                // The reason is on the raw message, not in the log.
+                tracing::warn!(worker, raw_id = id, source = %raw.source, "read in part; the rest is described in the message's last_error");
+            }
         }
         Err(ProcessError::Permanent { stage, reason }) => {
             match ctx

@@ -115,7 +115,7 @@ impl Store {
 
     /// [`Unit::mark_done`] (no control id) in its own transaction.
     pub async fn mark_done(&self, id: i64) -> Result<(), StoreError> {
-        in_own_unit!(self, |u| u.mark_done(id, None))
+        in_own_unit!(self, |u| u.mark_done(id, None, None))
     }
 
     /// Records a failed attempt at `stage`. Below the store's `max_attempts`
@@ -241,15 +241,22 @@ impl Store {
 
 impl Unit {
     /// Marks a claimed message processed, recording its control id (HL7
-    /// MSH-10, ASTM H-3) if it has one, and removes it from the queue.
-    pub async fn mark_done(&mut self, id: i64, control_id: Option<&str>) -> Result<(), StoreError> {
+    /// MSH-10, ASTM H-3) if it has one, and removes it from the queue. A
+    /// message read only in part keeps `read_in_part` as its `last_error`.
+    pub async fn mark_done(
+        &mut self,
+        id: i64,
+        control_id: Option<&str>,
+        read_in_part: Option<&str>,
+    ) -> Result<(), StoreError> {
         on_unit!(self, conn => {
             let n = sqlx::query(
-                "UPDATE raw_messages SET state = 'done', last_error = NULL, \
+                "UPDATE raw_messages SET state = 'done', last_error = $3, \
                  control_id = COALESCE($2, control_id) WHERE id = $1 AND state = 'processing'",
             )
             .bind(id)
             .bind(control_id)
+            .bind(read_in_part)
             .execute(&mut *conn)
             .await?
             .rows_affected();

@@ -240,7 +240,7 @@ pub async fn unit_of_work(store: &Store) {
         let mut unit = store.begin().await.unwrap();
         let id = unit.upsert_sample(&sample).await.unwrap();
         unit.insert_observation(&obs(id)).await.unwrap();
-        unit.mark_done(raw, None).await.unwrap();
+        unit.mark_done(raw, None, None).await.unwrap();
         // Dropped here: a crash before commit.
     }
     let filter = ResultFilter {
@@ -262,7 +262,11 @@ pub async fn unit_of_work(store: &Store) {
         class_flags: vec!["fentanyl".into()],
     };
     unit.publish_result(id, &result).await.unwrap();
-    unit.mark_done(raw, Some("CTRL-7")).await.unwrap();
+    // Done, but read only in part: the note stays as the message's last error.
+    let note = "read in part: 1 part(s) not read; first: record 3 ends early";
+    unit.mark_done(raw, Some("CTRL-7"), Some(note))
+        .await
+        .unwrap();
     // Not visible to others before the commit.
     assert!(store.results(&filter).await.unwrap().is_empty());
     unit.commit().await.unwrap();
@@ -270,6 +274,7 @@ pub async fn unit_of_work(store: &Store) {
     let done = store.raw_message(raw).await.unwrap().unwrap();
     assert_eq!(done.state, RawState::Done);
     assert_eq!(done.control_id.as_deref(), Some("CTRL-7"));
+    assert_eq!(done.last_error.as_deref(), Some(note));
 }
 
 /// Concurrent workers never get the same message.
