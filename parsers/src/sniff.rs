@@ -64,7 +64,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
     if let Some(protocol) = sniff_protocol(bytes) {
         return Some(protocol);
     }
-    sniff_text_file(bytes)
+    sniff_text_file(crate::text::strip_bom(bytes))
 }
 
 fn sniff_text_file(bytes: &[u8]) -> Option<Sniffed> {
@@ -90,7 +90,7 @@ fn sniff_text_file(bytes: &[u8]) -> Option<Sniffed> {
 /// Recognise an instrument protocol (ASTM or HL7) only.
 pub fn sniff_protocol(bytes: &[u8]) -> Option<Sniffed> {
     let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
-    let text = skip_blank(skip_bom(head));
+    let text = skip_blank(crate::text::strip_bom(head));
     if starts_with_hl7_header(text) || looks_like_hl7_segment(text) {
         return Some(Sniffed::Hl7Er7);
     }
@@ -108,10 +108,6 @@ pub fn sniff_protocol(bytes: &[u8]) -> Option<Sniffed> {
         return Some(Sniffed::AstmCapture);
     }
     None
-}
-
-fn skip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 fn skip_blank(bytes: &[u8]) -> &[u8] {

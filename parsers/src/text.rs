@@ -10,6 +10,13 @@ pub fn latin1(bytes: &[u8]) -> String {
     }
 }
 
+/// `bytes` without a leading UTF-8 byte-order mark (`EF BB BF`), which
+/// Windows tools (Notepad, Excel's "CSV UTF-8") put before text exports. Line
+/// numbers are unchanged by dropping it; byte offsets then count from after it.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// Trim ASCII spaces (instruments pad fixed-width fields with them).
 pub fn trim_spaces(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
@@ -23,6 +30,13 @@ pub fn trim_spaces(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_leading_bom_is_dropped() {
+        assert_eq!(strip_bom(b"\xEF\xBB\xBFName: x"), b"Name: x");
+        assert_eq!(strip_bom(b"Name: x\xEF\xBB\xBF"), b"Name: x\xEF\xBB\xBF");
+        assert_eq!(strip_bom(b"\xEF\xBB"), b"\xEF\xBB");
+    }
 
     #[test]
     fn latin1_maps_high_bytes() {

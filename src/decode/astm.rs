@@ -13,7 +13,8 @@ use super::{DecodeError, DecodedInput, DecodedMessage};
 pub(super) fn decode(bytes: &[u8], bare: bool) -> DecodedInput {
     let mut out = DecodedInput::default();
     if bare {
-        decode_text(bytes, &[], &mut out);
+        // A bare-records file saved by a Windows tool may start with a BOM.
+        decode_text(synthwatch_parsers::text::strip_bom(bytes), &[], &mut out);
         return out;
     }
     let report = match read_capture(bytes) {

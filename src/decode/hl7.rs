@@ -15,9 +15,13 @@ pub(super) fn decode(bytes: &[u8]) -> DecodedInput {
     if memchr::memchr(0x0b, bytes).is_some() {
         decode_mllp(bytes, &mut out);
     } else {
-        for range in split_messages(bytes) {
-            let start = range.start;
-            decode_one(bytes.get(range).unwrap_or_default(), 0, start, &mut out);
+        // A file saved by a Windows tool may start with a byte-order mark;
+        // offsets stay those of the file.
+        let body = synthwatch_parsers::text::strip_bom(bytes);
+        let skipped = bytes.len() - body.len();
+        for range in split_messages(body) {
+            let start = range.start + skipped;
+            decode_one(body.get(range).unwrap_or_default(), 0, start, &mut out);
         }
     }
     out

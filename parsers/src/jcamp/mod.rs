@@ -45,6 +45,7 @@ pub fn point_limit(input_len: usize) -> usize {
 
 /// Read a JCAMP-DX file (any of the forms above) into spectra and warnings.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, JcampError> {
+    let bytes = crate::text::strip_bom(bytes);
     let mut ctx = Ctx::new(point_limit(bytes.len()));
     let records = ldr::records(bytes, &mut ctx.warnings)?;
     let leaves = blocks::split(&records, &mut ctx);
@@ -64,7 +65,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, JcampError> {
 /// record occurs in the first 4 KiB.
 pub fn sniff(bytes: &[u8]) -> bool {
     let head = bytes.get(..4096).unwrap_or(bytes);
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let head = crate::text::strip_bom(head);
     let mut first = true;
     for line in lines::Lines::new(head) {
         let t = lines::trim(line.text);
