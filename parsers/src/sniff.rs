@@ -64,7 +64,7 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
     if let Some(protocol) = sniff_protocol(bytes) {
         return Some(protocol);
     }
-    sniff_text_file(crate::text::strip_bom(bytes))
+    sniff_text_file(crate::text::text_body(bytes))
 }
 
 fn sniff_text_file(bytes: &[u8]) -> Option<Sniffed> {
@@ -90,7 +90,7 @@ fn sniff_text_file(bytes: &[u8]) -> Option<Sniffed> {
 /// Recognise an instrument protocol (ASTM or HL7) only.
 pub fn sniff_protocol(bytes: &[u8]) -> Option<Sniffed> {
     let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
-    let text = skip_blank(crate::text::strip_bom(head));
+    let text = skip_blank(crate::text::text_body(head));
     if starts_with_hl7_header(text) || looks_like_hl7_segment(text) {
         return Some(Sniffed::Hl7Er7);
     }

@@ -14,7 +14,7 @@ pub(super) fn decode(bytes: &[u8], bare: bool) -> DecodedInput {
     let mut out = DecodedInput::default();
     if bare {
         // A bare-records file saved by a Windows tool may start with a BOM.
-        decode_text(synthwatch_parsers::text::strip_bom(bytes), &[], &mut out);
+        decode_text(synthwatch_parsers::text::text_body(bytes), &[], &mut out);
         return out;
     }
     let report = match read_capture(bytes) {

@@ -17,7 +17,7 @@ pub(super) fn decode(bytes: &[u8]) -> DecodedInput {
     } else {
         // A file saved by a Windows tool may start with a byte-order mark;
         // offsets stay those of the file.
-        let body = synthwatch_parsers::text::strip_bom(bytes);
+        let body = synthwatch_parsers::text::text_body(bytes);
         let skipped = bytes.len() - body.len();
         for range in split_messages(body) {
             let start = range.start + skipped;

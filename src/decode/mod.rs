@@ -131,6 +131,15 @@ pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedIn
             ..DecodedInput::default()
         };
     }
+    if let Some(text) = synthwatch_parsers::text::utf16_as_utf8(bytes) {
+        let mut decoded = decode_with(&text, format, options);
+        decoded.notes.insert(
+            0,
+            "UTF-16 text, read as UTF-8 (line numbers are the file's; byte offsets count in the UTF-8 text)"
+                .into(),
+        );
+        return decoded;
+    }
     let sniffed = match format {
         Format::Auto => sniff(bytes),
         Format::Astm => Some(match sniff_protocol(bytes) {

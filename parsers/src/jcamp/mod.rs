@@ -45,7 +45,7 @@ pub fn point_limit(input_len: usize) -> usize {
 
 /// Read a JCAMP-DX file (any of the forms above) into spectra and warnings.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, JcampError> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let mut ctx = Ctx::new(point_limit(bytes.len()));
     let records = ldr::records(bytes, &mut ctx.warnings)?;
     let leaves = blocks::split(&records, &mut ctx);
@@ -65,7 +65,7 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, JcampError> {
 /// record occurs in the first 4 KiB.
 pub fn sniff(bytes: &[u8]) -> bool {
     let head = bytes.get(..4096).unwrap_or(bytes);
-    let head = crate::text::strip_bom(head);
+    let head = crate::text::text_body(head);
     let mut first = true;
     for line in lines::Lines::new(head) {
         let t = lines::trim(line.text);

@@ -27,7 +27,7 @@ struct Record {
 
 /// Read every record of a MassBank record file.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MassBankError> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let mut out = SpectrumFile::default();
     let mut record: Option<Record> = None;
     let mut lines = Lines::new(bytes);
@@ -164,7 +164,7 @@ const SNIFF_BYTES: usize = 8192;
 /// 8 KiB, a line starts with `ACCESSION:` and another with a MassBank tag
 /// prefix (`CH$`, `AC$`, `MS$`, `PK$`).
 pub fn sniff(bytes: &[u8]) -> bool {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
     let (mut accession, mut tagged) = (false, false);
     for (_, line) in Lines::new(head) {

@@ -38,7 +38,7 @@ struct Globals {
 
 /// Read every `BEGIN IONS` … `END IONS` block of an MGF file.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MgfError> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let mut out = SpectrumFile::default();
     let mut globals = Globals {
         template: Spectrum {

@@ -32,7 +32,7 @@ use record::Record;
 /// Returns [`MspError::NoRecords`] when no record has a `Num Peaks:` line or
 /// peaks, and [`MspError::Syntax`] for a malformed peak line or count.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MspError> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let mut out = SpectrumFile::default();
     let mut current: Option<Record> = None;
     let mut any_peak_list = false;
@@ -155,7 +155,7 @@ const SNIFF_BYTES: usize = 8192;
 /// starts with `Name:` or `Num Peaks:` (any case) and no line is an MGF
 /// `BEGIN IONS` (MGF keeps `NAME=` but never `Name:`).
 pub fn sniff(bytes: &[u8]) -> bool {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
     let mut seen = false;
     for (_, raw) in Lines::new(head) {

@@ -15,7 +15,7 @@ pub(crate) struct Line<'a> {
 /// Splits on LF (CR LF and lone-CR files too), dropping the final empty line.
 /// Non-UTF-8 bytes are replaced, with a warning rather than silently.
 pub(crate) fn split_lines<'a>(bytes: &'a [u8], warnings: &mut Vec<Warning>) -> Vec<Line<'a>> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let lone_cr = !bytes.contains(&b'\n') && bytes.contains(&b'\r');
     let sep = if lone_cr { b'\r' } else { b'\n' };
     let mut parts: Vec<&[u8]> = bytes.split(|&b| b == sep).collect();

@@ -43,7 +43,7 @@ const SNIFF_WINDOW: usize = 8192;
 /// Recognises the peak-list layout of `bytes`; `None` for binary input or an
 /// unknown layout.
 pub fn sniff(bytes: &[u8]) -> Option<PeakListKind> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
     if memchr::memchr(0, head).is_some() {
         return None;

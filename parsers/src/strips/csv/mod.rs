@@ -77,7 +77,7 @@ pub(crate) struct Header {
 /// True if the first line looks like a strip-reader header: it names
 /// `sample_id`, `test_intensity` and at least one more schema column.
 pub fn sniff_csv(bytes: &[u8]) -> bool {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let line = header_line(bytes);
     let Ok(line) = std::str::from_utf8(line) else {
         return false;
@@ -94,7 +94,7 @@ pub fn sniff_csv(bytes: &[u8]) -> bool {
 /// Comma, semicolon or tab separated (decided from the header line); a UTF-8
 /// byte-order mark is skipped; lines starting with `#` are comments.
 pub fn read_csv(bytes: &[u8]) -> Result<StripFile, StripCsvError> {
-    let bytes = crate::text::strip_bom(bytes);
+    let bytes = crate::text::text_body(bytes);
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter(bytes))
         .has_headers(false)
