@@ -249,6 +249,48 @@ fn every_dart_ms_file() {
     assert_eq!(spectra_read, 45, "all 45 NIST DART-MS text files");
 }
 
+/// Column names as other software writes them, and semicolon-separated
+/// exports with decimal commas (Excel and instruments in such locales).
+#[test]
+fn other_column_names_and_decimal_comma_exports() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "m/z,Intensity\n105.06988,2131.52\n132.08078,1544.03\n",
+            "m/z,Intensity",
+        ),
+        (
+            "#Point,Mass,Abundance\n0,105.06988,2131.52\n1,132.08078,1544.03\n",
+            "Point,Mass,Abundance",
+        ),
+        (
+            "m/z;Intensity\n105,06988;2131,52\n132,08078;1544,03\n",
+            "m/z,Intensity",
+        ),
+        (
+            "#Point;X(Thomsons);Y(Counts)\n0;105,06988;2131,52\n1;132,08078;1544,03\n",
+            "Point,X(Thomsons),Y(Counts)",
+        ),
+        ("105.06988;2131.52\n132.08078;1544.03\n", ""),
+    ];
+    for (text, columns) in cases {
+        let file = peaklist::read(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(file.warnings.is_empty(), "{text}: {:?}", file.warnings);
+        let [s] = file.spectra.as_slice() else {
+            panic!("{text}: {} spectra", file.spectra.len())
+        };
+        let peaks: Vec<(f64, f64)> = s.peaks.iter().map(|p| (p.x, p.intensity)).collect();
+        assert_eq!(
+            peaks,
+            [(105.06988, 2131.52), (132.08078, 1544.03)],
+            "{text}"
+        );
+        if !columns.is_empty() {
+            assert_eq!(s.kind, Some(SpectrumKind::Mass), "{text}");
+            assert_eq!(s.header.value("columns"), Some(*columns), "{text}");
+        }
+    }
+}
+
 #[test]
 fn err_fixtures_give_clear_errors() {
     let read = |n: &str| peaklist::read(&err_fixture(n)).expect_err(n);
@@ -259,7 +301,7 @@ fn err_fixtures_give_clear_errors() {
         .starts_with("line 1: unknown peak-list layout"));
     let e = read("err-peaklist-agilent-no-xy.csv");
     assert!(
-        matches!(&e, PeakListError::BadColumnHeader { line: 2, found } if found == "Point,Mass,Abundance"),
+        matches!(&e, PeakListError::BadColumnHeader { line: 2, found } if found == "Point,Channel,Value"),
         "{e:?}"
     );
     assert!(e.to_string().contains("line 2"));

@@ -48,6 +48,8 @@ pub(crate) fn read(
             if let Some(unit) = fields.get(cols.x).and_then(|f| unit(f)) {
                 current.kind = Some(x_kind(unit));
                 current.header.push("x_units", unit);
+            } else if fields.get(cols.x).is_some_and(|f| x_is_mz(f)) {
+                current.kind = Some(SpectrumKind::Mass);
             }
             if let Some(unit) = fields.get(cols.y).and_then(|f| unit(f)) {
                 current.header.push("y_units", unit);
@@ -82,16 +84,23 @@ fn header_columns(
     body: &str,
 ) -> Result<Option<Columns>, PeakListError> {
     let name = |f: &&str| f.trim().trim_matches('"').to_ascii_lowercase();
-    let find = |prefix: char| {
-        fields.iter().position(|f| {
-            let n = name(f);
-            n.starts_with(prefix)
-                && n.get(1..)
-                    .is_some_and(|r| r.is_empty() || r.starts_with('('))
-        })
+    // `X(Thomsons)`, `m/z`, `Intensity (counts)`: the name before any unit.
+    let base = |f: &&str| {
+        name(f)
+            .split('(')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
     };
+    let x = fields
+        .iter()
+        .position(|f| X_NAMES.contains(&base(f).as_str()));
+    let y = fields
+        .iter()
+        .position(|f| Y_NAMES.contains(&base(f).as_str()));
     let is_point = fields.first().is_some_and(|f| name(f) == "point");
-    match (find('x'), find('y')) {
+    match (x, y) {
         (Some(x), Some(y)) => Ok(Some(Columns { x, y })),
         _ if is_point => Err(PeakListError::BadColumnHeader {
             line,
@@ -102,10 +111,30 @@ fn header_columns(
 }
 
 /// `X(Thomsons)` → `Thomsons`.
+/// Column names (before any `(unit)`, any case) read as the x column …
+const X_NAMES: &[&str] = &["x", "m/z", "mz", "mass", "m/z value"];
+/// … and as the intensity column.
+const Y_NAMES: &[&str] = &[
+    "y",
+    "intensity",
+    "int",
+    "abundance",
+    "counts",
+    "relative intensity",
+    "relative abundance",
+    "rel. intensity",
+];
+
 fn unit(field: &str) -> Option<&str> {
     let f = field.trim().trim_matches('"');
     let open = f.find('(')?;
     f.get(open + 1..)?.strip_suffix(')')
+}
+
+/// An x column named as m/z (`m/z`, `mz`, `Mass`) with no unit.
+fn x_is_mz(field: &str) -> bool {
+    let n = field.trim().trim_matches('"').to_ascii_lowercase();
+    matches!(n.as_str(), "m/z" | "mz" | "mass")
 }
 
 fn x_kind(unit: &str) -> SpectrumKind {

@@ -8,6 +8,10 @@
 //! * two-column whitespace-separated m/z–intensity text, the layout of the
 //!   NIST DART-MS in-source-CID exports ([`PeakListKind::DartMs`]).
 //!
+//! Column names may be `X`/`Y` with units, `m/z`/`Mass` and
+//! `Intensity`/`Abundance`/`Counts`; semicolon-separated exports with decimal
+//! commas (`105,06988;2131,52`) read as their comma-separated equivalent.
+//!
 //! Blank lines, stray text and rows with a missing or non-numeric value are
 //! reported as warnings with their line numbers; nothing is dropped silently.
 
@@ -15,6 +19,7 @@ mod agilent;
 mod dart;
 mod error;
 mod lines;
+mod semicolon;
 mod thermo;
 mod title;
 
@@ -44,6 +49,14 @@ const SNIFF_WINDOW: usize = 8192;
 /// unknown layout.
 pub fn sniff(bytes: &[u8]) -> Option<PeakListKind> {
     let bytes = crate::text::text_body(bytes);
+    if let Some(commas) = semicolon::to_commas(bytes) {
+        return sniff_commas(&commas);
+    }
+    sniff_commas(bytes)
+}
+
+/// [`sniff`] of comma- or whitespace-separated text.
+fn sniff_commas(bytes: &[u8]) -> Option<PeakListKind> {
     let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
     if memchr::memchr(0, head).is_some() {
         return None;
@@ -104,6 +117,8 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, PeakListError> {
     if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(PeakListError::Binary { offset });
     }
+    let commas = semicolon::to_commas(crate::text::text_body(bytes));
+    let bytes = commas.as_deref().unwrap_or(bytes);
     let mut warnings = Vec::new();
     let lines = split_lines(bytes, &mut warnings);
     let kind = sniff(bytes).ok_or_else(|| PeakListError::UnknownLayout {
