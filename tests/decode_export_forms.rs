@@ -5,25 +5,31 @@
 //! UTF-8: same format, same content, same warnings and errors (UTF-16 adds
 //! one note saying it was converted).
 
-use std::path::Path;
+mod common;
+
+use std::path::PathBuf;
 
 use synthwatch::decode::{decode, DecodedInput, Format};
 
-/// One text input of every text format, from the project's fixtures and,
-/// when present, the shared data. (In a framed capture — MLLP, an ASTM line
-/// capture — a BOM is three bytes outside any frame, and reported as such.)
-const FILES: &[&str] = &[
-    "fixtures/hl7/tox-named.hl7",
-    "fixtures/astm/bare-records.txt",
-    "fixtures/spectra/synthetic-esi.msp",
-    "fixtures/peaklist/agilent-masshunter.csv",
-    "fixtures/peaklist/dart-voltage-header.txt",
-    "fixtures/peaklist/thermo-spectrum-list.txt",
-    "fixtures/strips/strip-reader-export.csv",
-    "../shared/data/msp/dialects/comments_with_quotes.msp",
-    "../shared/data/mgf/pesticides.mgf",
-    "../shared/data/jcamp/infrared_spectra/carbon_dioxide.jdx",
-    "../shared/data/massbank/street-drugs/MSBNK-BAFG-CSL23111018612.txt",
+/// One text input of every text format from the project's fixtures … (In a
+/// framed capture — MLLP, an ASTM line capture — a BOM is three bytes outside
+/// any frame, and reported as such.)
+const FIXTURES: &[&str] = &[
+    "hl7/tox-named.hl7",
+    "astm/bare-records.txt",
+    "spectra/synthetic-esi.msp",
+    "peaklist/agilent-masshunter.csv",
+    "peaklist/dart-voltage-header.txt",
+    "peaklist/thermo-spectrum-list.txt",
+    "strips/strip-reader-export.csv",
+];
+
+/// … and from the shared data, when it is present.
+const SHARED: &[&str] = &[
+    "msp/dialects/comments_with_quotes.msp",
+    "mgf/matchms-pesticides.mgf",
+    "jcamp/infrared_spectra/carbon_dioxide.jdx",
+    "massbank/street-drugs/MSBNK-BAFG-CSL23111018612.txt",
 ];
 
 /// Everything a reader produced, as comparable text.
@@ -70,17 +76,14 @@ fn variants(bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, bool)> {
 
 #[test]
 fn every_export_form_reads_as_plain_utf8_does() {
+    let mut files: Vec<PathBuf> = FIXTURES.iter().map(|f| common::fixture(f)).collect();
+    if let Some(shared) = common::shared_data() {
+        files.extend(SHARED.iter().map(|f| shared.join(f)));
+    }
     let mut checked = 0;
-    for name in FILES {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-        let Ok(bytes) = std::fs::read(&path) else {
-            assert!(
-                name.starts_with("../shared")
-                    && std::env::var_os("SYNTHWATCH_REQUIRE_SHARED").is_none(),
-                "{name} is missing"
-            );
-            continue;
-        };
+    for path in &files {
+        let name = path.display();
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let plain = decode(&bytes, Format::Auto);
         assert!(plain.errors.is_empty(), "{name}: {:?}", plain.errors);
         assert!(!plain.is_empty(), "{name}: nothing read");
@@ -97,5 +100,8 @@ fn every_export_form_reads_as_plain_utf8_does() {
             checked += 1;
         }
     }
-    assert!(checked >= 9 * 3, "only {checked} inputs checked");
+    assert!(
+        checked >= FIXTURES.len() * 3,
+        "only {checked} inputs checked"
+    );
 }
