@@ -59,10 +59,12 @@ pub(super) fn apply(
         spectrum.title = Some(value.to_owned());
     } else if is("NAME") || is("COMPOUND_NAME") {
         spectrum.names.push(value.to_owned());
-    } else if is("RTINSECONDS") {
-        spectrum.retention_time_s = scan::number(value.as_bytes());
+    } else if is("RTINSECONDS") || is("RTINSECONDS[0]") {
+        // Mascot also writes the first of several as `RTINSECONDS[0]`, and a
+        // range `start-end`: the start is kept (the raw text is in the header).
+        spectrum.retention_time_s = first_time(value);
     } else if is("RTINMINUTES") {
-        spectrum.retention_time_s = scan::number(value.as_bytes()).map(|m| m * 60.0);
+        spectrum.retention_time_s = first_time(value).map(|m| m * 60.0);
     } else if is("MSLEVEL") || is("MS_LEVEL") {
         spectrum.ms_level = vocab::ms_level(value);
     } else if is("IONMODE") || is("POLARITY") || is("ION_MODE") {
@@ -101,6 +103,20 @@ const ID_KEYS: &[(&str, &str)] = &[
     ("CAS", "CAS"),
 ];
 
+/// A time, or the start of a `start-end` range.
+fn first_time(value: &str) -> Option<f64> {
+    let v = value.trim();
+    scan::number(v.as_bytes()).or_else(|| {
+        // Split at a `-` that is not a leading sign or an exponent's sign.
+        let cut = v
+            .char_indices()
+            .skip(1)
+            .find(|&(i, c)| c == '-' && !matches!(v.as_bytes().get(i - 1), Some(b'e' | b'E')))?
+            .0;
+        scan::number(v.get(..cut)?.trim().as_bytes())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +133,22 @@ mod tests {
         assert_eq!(s.charge, Some(-1));
         apply("PEPMASS", "983.6 1234 2+", true, &mut s, &mut src);
         assert_eq!(s.charge, Some(-1));
+    }
+
+    #[test]
+    fn retention_time_forms() {
+        let mut src = ChargeSource::None;
+        for (key, value, want) in [
+            ("RTINSECONDS", "361.8", Some(361.8)),
+            ("RTINSECONDS[0]", "361.8", Some(361.8)),
+            ("RTINSECONDS", "361.8-362.5", Some(361.8)),
+            ("RTINSECONDS", "3.6e2-3.7e2", Some(360.0)),
+            ("RTINMINUTES", "6-7", Some(360.0)),
+            ("RTINSECONDS", "soon", None),
+        ] {
+            let mut s = Spectrum::default();
+            apply(key, value, true, &mut s, &mut src);
+            assert_eq!(s.retention_time_s, want, "{key}={value}");
+        }
     }
 }
