@@ -1,9 +1,10 @@
 //! Text exports as Windows and DOS-era tools write them: a UTF-8 byte-order
 //! mark first (Notepad, Excel's "CSV UTF-8"), a Ctrl-Z end-of-file mark last
-//! (old instrument software), or UTF-16 with its byte-order mark (Windows
-//! "Unicode"). Every text format must read the same in each form as plain
-//! UTF-8: same format, same content, same warnings and errors (UTF-16 adds
-//! one note saying it was converted).
+//! (old instrument software), UTF-16 with its byte-order mark (Windows
+//! "Unicode"), or gzip-compressed as downloaded (`library.mgf.gz`). Every
+//! text format must read the same in each form as plain UTF-8: same format,
+//! same content, same warnings and errors (UTF-16 and gzip add one note
+//! saying what was done).
 
 mod common;
 
@@ -49,15 +50,23 @@ fn summary(d: &DecodedInput) -> String {
     )
 }
 
-/// The input in each export form, and whether its reading adds the UTF-16 note.
-fn variants(bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, bool)> {
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(bytes).expect("in-memory write");
+    z.finish().expect("in-memory finish")
+}
+
+/// The input in each export form, and the start of the note its reading adds.
+fn variants(bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, Option<&'static str>)> {
     let mut v = vec![
-        ("BOM", [b"\xEF\xBB\xBF".as_slice(), bytes].concat(), false),
-        ("Ctrl-Z", [bytes, b"\x1A".as_slice()].concat(), false),
+        ("BOM", [b"\xEF\xBB\xBF".as_slice(), bytes].concat(), None),
+        ("Ctrl-Z", [bytes, b"\x1A".as_slice()].concat(), None),
+        ("gzip", gzip(bytes), Some("gzip-compressed")),
         (
             "BOM and Ctrl-Z",
             [b"\xEF\xBB\xBF".as_slice(), bytes, b"\x1A"].concat(),
-            false,
+            None,
         ),
     ];
     // Only UTF-8 text has a UTF-16 form (Latin-1 instrument text does not).
@@ -68,8 +77,8 @@ fn variants(bytes: &[u8]) -> Vec<(&'static str, Vec<u8>, bool)> {
         let be = [0xFE, 0xFF]
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes));
-        v.push(("UTF-16LE", le.collect(), true));
-        v.push(("UTF-16BE", be.collect(), true));
+        v.push(("UTF-16LE", le.collect(), Some("UTF-16 text")));
+        v.push(("UTF-16BE", be.collect(), Some("UTF-16 text")));
     }
     v
 }
@@ -87,11 +96,11 @@ fn every_export_form_reads_as_plain_utf8_does() {
         let plain = decode(&bytes, Format::Auto);
         assert!(plain.errors.is_empty(), "{name}: {:?}", plain.errors);
         assert!(!plain.is_empty(), "{name}: nothing read");
-        for (form, input, utf16) in variants(&bytes) {
+        for (form, input, note) in variants(&bytes) {
             let mut read = decode(&input, Format::Auto);
-            if utf16 {
+            if let Some(note) = note {
                 assert!(
-                    !read.notes.is_empty() && read.notes.remove(0).starts_with("UTF-16 text"),
+                    !read.notes.is_empty() && read.notes.remove(0).starts_with(note),
                     "{name} as {form}: {:?}",
                     read.notes
                 );
@@ -101,4 +110,22 @@ fn every_export_form_reads_as_plain_utf8_does() {
         }
     }
     assert!(checked >= files.len() * 3, "only {checked} inputs checked");
+}
+
+#[test]
+fn gzip_that_cannot_be_read_says_why() {
+    let msp = std::fs::read(common::fixture("spectra/synthetic-esi.msp")).expect("fixture");
+    let z = gzip(&msp);
+    let first_error = |bytes: &[u8]| {
+        let d = decode(bytes, Format::Auto);
+        assert!(d.is_empty(), "nothing is read from broken gzip");
+        d.errors
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    let nested = first_error(&gzip(&z));
+    assert!(nested.contains("gzip inside gzip"), "{nested}");
+    let cut = first_error(&z[..z.len() / 2]);
+    assert!(cut.starts_with("gzip: corrupt or cut short"), "{cut}");
 }

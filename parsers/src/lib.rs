@@ -11,6 +11,8 @@
 #![deny(missing_docs)]
 
 pub mod astm;
+#[cfg(feature = "mzml")]
+pub mod gzip;
 pub mod hl7;
 pub mod jcamp;
 pub mod lab;

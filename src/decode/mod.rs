@@ -11,6 +11,7 @@ mod hl7;
 mod report;
 mod spectrum_report;
 
+use synthwatch_parsers::gzip;
 use synthwatch_parsers::lab::LabMessage;
 use synthwatch_parsers::sniff::{sniff, sniff_protocol, Sniffed};
 use synthwatch_parsers::spectrum::Spectrum;
@@ -140,6 +141,9 @@ pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedIn
         );
         return decoded;
     }
+    if gzip::is_gzip(bytes) && !is_mzml(bytes, format) {
+        return decode_gzip(bytes, format, options);
+    }
     let sniffed = match format {
         Format::Auto => sniff(bytes),
         Format::Astm => Some(match sniff_protocol(bytes) {
@@ -168,5 +172,47 @@ pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedIn
             "nothing to report in the input (only empty transfers, handshakes or headers)".into(),
         );
     }
+    decoded
+}
+
+/// mzML reads its own gzip (offsets then refer to the decompressed document).
+fn is_mzml(bytes: &[u8], format: Format) -> bool {
+    match format {
+        Format::File(kind) => kind == Sniffed::Mzml,
+        _ => synthwatch_parsers::mzml::sniff(bytes),
+    }
+}
+
+/// Any other format gzip-compressed (`library.mgf.gz`): decompressed within
+/// the size limit, then read, with a note; gzip inside gzip is not unwrapped.
+fn decode_gzip(bytes: &[u8], format: Format, options: &Options) -> DecodedInput {
+    // A forced format was applied, whatever the container did; with auto
+    // detection the inner format is unknown.
+    let forced = match format {
+        Format::Auto => None,
+        Format::Astm => Some(Sniffed::AstmCapture),
+        Format::Hl7 => Some(Sniffed::Hl7Er7),
+        Format::File(kind) => Some(kind),
+    };
+    let fail = |message: String| DecodedInput {
+        format: forced,
+        errors: vec![DecodeError::File {
+            format: "gzip",
+            message,
+        }],
+        ..DecodedInput::default()
+    };
+    let inner = match gzip::decompress(bytes) {
+        Ok(inner) => inner,
+        Err(e) => return fail(e.to_string()),
+    };
+    if gzip::is_gzip(&inner) {
+        return fail("gzip inside gzip is not read: decompress the outer layer first".into());
+    }
+    let mut decoded = decode_with(&inner, format, options);
+    decoded.notes.insert(
+        0,
+        "gzip-compressed, read decompressed (byte offsets refer to the decompressed text)".into(),
+    );
     decoded
 }

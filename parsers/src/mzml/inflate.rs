@@ -30,7 +30,7 @@ pub(crate) enum InflateError {
 }
 
 /// True for the gzip magic bytes `1f 8b`.
-pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
