@@ -1,7 +1,8 @@
-//! An mzML file cut short part-way: `parse` prints the spectra before the cut
-//! and fails naming where; the pipeline screens those spectra, publishes a
-//! preliminary indication that says the file was read only in part, and keeps
-//! the reason on the raw message.
+//! Files as they arrive. An mzML file cut short part-way: `parse` prints the
+//! spectra before the cut and fails naming where; the pipeline screens those
+//! spectra, publishes a preliminary indication that says the file was read
+//! only in part, and keeps the reason on the raw message. A gzip-compressed
+//! file is read and named as its plain self.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -71,4 +72,30 @@ fn ingest_screens_what_was_read_and_says_the_rest_was_not() {
         caveats.contains("Only part of the file could be read"),
         "{row}"
     );
+}
+
+/// A library or seizure file downloaded gzip-compressed is read, and its
+/// sample is named without `.gz` or the format extension.
+#[test]
+fn a_gzip_compressed_file_is_ingested_under_its_plain_name() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let msp = std::fs::read("fixtures/spectra/synthetic-esi.msp").expect("fixture");
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&msp).expect("in-memory write");
+    let file = dir.path().join("seizure-18.msp.gz");
+    std::fs::write(&file, z.finish().expect("in-memory finish")).expect("write");
+    let data = dir.path().join("data");
+    let out = synthwatch(&["ingest", file.to_str().expect("utf-8 path")], Some(&data));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = synthwatch(
+        &["results", "--json", "--sample", "seizure-18"],
+        Some(&data),
+    );
+    let rows = String::from_utf8_lossy(&results.stdout).lines().count();
+    assert_eq!(rows, 1, "one indication for sample seizure-18");
 }

@@ -181,10 +181,15 @@ fn read_in_part(decoded: &DecodedInput) -> Option<String> {
     ))
 }
 
+/// The sample reference of a file: its name without the extension (and
+/// without `.gz`: `seizure-17.mgf.gz` is `seizure-17`).
 fn file_reference(raw: &QueuedMessage) -> String {
     raw.file_name
         .as_deref()
-        .map(|n| n.rsplit_once('.').map_or(n, |(stem, _)| stem).to_owned())
+        .map(|n| {
+            let n = n.strip_suffix(".gz").unwrap_or(n);
+            n.rsplit_once('.').map_or(n, |(stem, _)| stem).to_owned()
+        })
         .unwrap_or_else(|| format!("raw-{}", raw.id))
 }
 
