@@ -160,3 +160,23 @@ proptest! {
         let _ = massbank::read(lines.join("\n").as_bytes());
     }
 }
+
+/// Peak lines indented with a tab or one space (hand-edited or converted
+/// records) and whitespace-only lines read as the format's two-space form.
+#[test]
+fn indentation_variants_read_the_same() {
+    let record = |indent: &str| {
+        format!(
+            "ACCESSION: MSBNK-TEST-000001\nRECORD_TITLE: Test; LC-ESI-QTOF; MS2\n\
+             CH$NAME: Test\nAC$MASS_SPECTROMETRY: MS_TYPE MS2\nPK$NUM_PEAK: 2\n\
+             PK$PEAK: m/z int. rel.int.\n{indent}105.0699 35 350\n \t \n{indent}188.1434 100 999\n//\n"
+        )
+    };
+    let two = massbank::read(record("  ").as_bytes()).expect("two-space record");
+    assert_eq!(two.spectra.len(), 1);
+    assert_eq!(two.spectra[0].peaks.len(), 2);
+    for indent in ["\t", " ", " \t"] {
+        let other = massbank::read(record(indent).as_bytes()).expect("indented record");
+        assert_eq!(other, two, "indent {indent:?}");
+    }
+}

@@ -34,12 +34,14 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MassBankError> {
     let mut last_line = 0;
     while let Some((n, raw)) = lines.next() {
         last_line = n;
-        if let Some(row) = raw.strip_prefix(b"  ") {
-            continuation(trim(row), n, record.as_mut(), &mut out)?;
-            continue;
-        }
         let line = trim(raw);
         if line.is_empty() {
+            continue;
+        }
+        // Indented: a continuation line. The format indents with two spaces;
+        // hand-edited and converted records use a tab or one space.
+        if raw.first().is_some_and(|&b| b == b' ' || b == b'\t') {
+            continuation(line, n, record.as_mut(), &mut out)?;
             continue;
         }
         if line == b"//" {
