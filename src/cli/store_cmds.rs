@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::ingest::{RawMessage, RawSink, Transport};
 use crate::pipeline::{step, WorkerConfig};
-use crate::store::{RawState, ResultFilter, ResultRow, SampleKind, SampleRef};
+use crate::store::{ResultFilter, ResultRow, SampleKind, SampleRef};
 
 use super::runtime::{
     init_logging, load_config, open_store, pipeline_context, runtime, CliResult, StoreArgs,
@@ -179,11 +179,11 @@ pub fn ingest(args: &IngestArgs) -> i32 {
                     b.finish_and_clear();
                 }
                 for (path, id) in stored {
-                    let raw = store.raw_message(id).await.map_err(|e| e.to_string())?;
-                    if let Some(note) = raw
-                        .filter(|r| r.state == RawState::Done)
-                        .and_then(|r| r.last_error)
-                    {
+                    let note = store
+                        .read_in_part_note(id)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    if let Some(note) = note {
                         eprintln!("{}: {note}", path.display());
                     }
                 }

@@ -180,6 +180,16 @@ impl Store {
         .transpose()
     }
 
+    /// The note of a processed message read only in part (its `last_error`
+    /// once `done`), without loading its bytes.
+    pub async fn read_in_part_note(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT last_error FROM raw_messages WHERE id = $1 AND state = 'done'";
+        let note: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await?
+        });
+        Ok(note.flatten())
+    }
+
     /// The id of the message `source` delivered with these exact bytes, if stored.
     pub async fn find_raw(&self, source: &str, bytes: &[u8]) -> Result<Option<i64>, StoreError> {
         let sha = sha256_hex(bytes);

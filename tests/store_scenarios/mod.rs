@@ -275,6 +275,10 @@ pub async fn unit_of_work(store: &Store) {
     assert_eq!(done.state, RawState::Done);
     assert_eq!(done.control_id.as_deref(), Some("CTRL-7"));
     assert_eq!(done.last_error.as_deref(), Some(note));
+    assert_eq!(
+        store.read_in_part_note(raw).await.unwrap().as_deref(),
+        Some(note)
+    );
 }
 
 /// Concurrent workers never get the same message.
