@@ -10,18 +10,19 @@ use super::{DecodeError, DecodedInput, Options};
 /// Read a file format (never a protocol: those have their own paths).
 pub(super) fn decode(bytes: &[u8], kind: Sniffed, options: &Options) -> DecodedInput {
     let mut out = DecodedInput::default();
-    let spectra = match kind {
-        Sniffed::Msp => msp::read(bytes).map_err(|e| error("MSP", e)),
-        Sniffed::Mgf => mgf::read(bytes).map_err(|e| error("MGF", e)),
-        Sniffed::MassBank => massbank::read(bytes).map_err(|e| error("MassBank", e)),
-        Sniffed::Jcamp => jcamp::read(bytes).map_err(|e| error("JCAMP-DX", e)),
-        Sniffed::Spc => spc::read(bytes).map_err(|e| error("SPC", e)),
+    let (file, fault) = match kind {
+        Sniffed::Msp => whole("MSP", msp::read(bytes)),
+        Sniffed::Mgf => whole("MGF", mgf::read(bytes)),
+        Sniffed::MassBank => whole("MassBank", massbank::read(bytes)),
+        Sniffed::Jcamp => whole("JCAMP-DX", jcamp::read(bytes)),
+        Sniffed::Spc => whole("SPC", spc::read(bytes)),
+        // A file cut short part-way still gives the spectra before the cut.
         Sniffed::Mzml => {
-            mzml_in_part(bytes, &mut out);
-            return out;
+            let (file, fault) = mzml::read_in_part(bytes);
+            (file, fault.map(|e| error("mzML", e)))
         }
-        Sniffed::Mzxml => mzxml::read(bytes).map_err(|e| error("mzXML", e)),
-        Sniffed::PeakList => peaklist::read(bytes).map_err(|e| error("peak list", e)),
+        Sniffed::Mzxml => whole("mzXML", mzxml::read(bytes)),
+        Sniffed::PeakList => whole("peak list", peaklist::read(bytes)),
         Sniffed::StripCsv => {
             match strips::read_csv(bytes) {
                 Ok(file) => {
@@ -47,41 +48,25 @@ pub(super) fn decode(bytes: &[u8], kind: Sniffed, options: &Options) -> DecodedI
             return out;
         }
     };
-    match spectra {
-        Ok(SpectrumFile { spectra, warnings }) => {
-            out.spectra = spectra;
-            out.warnings = warnings
-                .iter()
-                .map(|w| format!("{}: {}", w.position, w.message))
-                .collect();
-        }
-        Err(err) => out.errors.push(err),
-    }
-    out
-}
-
-/// mzML, spectrum by spectrum: a file cut short or damaged part-way still
-/// yields every spectrum before the fault, beside the error that says where.
-fn mzml_in_part(bytes: &[u8], out: &mut DecodedInput) {
-    let doc = match mzml::open(bytes) {
-        Ok(doc) => doc,
-        Err(e) => return out.errors.push(error("mzML", e)),
-    };
-    let mut spectra = match doc.spectra() {
-        Ok(s) => s,
-        Err(e) => return out.errors.push(error("mzML", e)),
-    };
-    for spectrum in spectra.by_ref() {
-        match spectrum {
-            Ok(s) => out.spectra.push(s),
-            Err(e) => out.errors.push(error("mzML", e)),
-        }
-    }
-    out.warnings = doc
-        .finish(spectra)
+    out.spectra = file.spectra;
+    out.warnings = file
+        .warnings
         .iter()
         .map(|w| format!("{}: {}", w.position, w.message))
         .collect();
+    out.errors.extend(fault);
+    out
+}
+
+/// A reader's all-or-nothing result as (what was read, the error).
+fn whole<E: std::fmt::Display>(
+    format: &'static str,
+    read: Result<SpectrumFile, E>,
+) -> (SpectrumFile, Option<DecodeError>) {
+    match read {
+        Ok(file) => (file, None),
+        Err(e) => (SpectrumFile::default(), Some(error(format, e))),
+    }
 }
 
 fn strip_warning(w: &strips::StripWarning) -> String {

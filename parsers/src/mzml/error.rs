@@ -63,3 +63,15 @@ pub enum MzmlError {
         offset: usize,
     },
 }
+
+impl From<crate::gzip::GzipError> for MzmlError {
+    fn from(e: crate::gzip::GzipError) -> Self {
+        use crate::gzip::GzipError;
+        match e {
+            GzipError::Corrupt { offset, reason } => MzmlError::Gzip { offset, reason },
+            GzipError::TooLarge { limit, compressed } => {
+                MzmlError::GzipTooLarge { limit, compressed }
+            }
+        }
+    }
+}

@@ -38,7 +38,7 @@ pub(crate) mod xml;
 pub use error::MzmlError;
 pub use inflate::{gzip_limit, GZIP_FLOOR, GZIP_HARD_CAP, GZIP_MAX_RATIO, MAX_ARRAY_BYTES};
 
-use inflate::{gunzip, gunzip_prefix, is_gzip, InflateError};
+use inflate::{gunzip_prefix, is_gzip};
 use std::borrow::Cow;
 
 use memchr::memmem;
@@ -72,14 +72,34 @@ fn has_root(bytes: &[u8], window: usize) -> bool {
 /// warnings beside the spectra. For long runs, [`open`] and
 /// [`Document::spectra`] read one spectrum at a time instead.
 pub fn read(bytes: &[u8]) -> Result<SpectrumFile, MzmlError> {
-    let doc = open(bytes)?;
-    let mut spectra = doc.spectra()?;
+    match read_in_part(bytes) {
+        (file, None) => Ok(file),
+        (_, Some(fault)) => Err(fault),
+    }
+}
+
+/// Like [`read`], but a file cut short or damaged part-way still gives every
+/// spectrum before the fault (and the warnings so far), beside the fault.
+pub fn read_in_part(bytes: &[u8]) -> (SpectrumFile, Option<MzmlError>) {
     let mut file = SpectrumFile::default();
+    let doc = match open(bytes) {
+        Ok(doc) => doc,
+        Err(e) => return (file, Some(e)),
+    };
+    let mut spectra = match doc.spectra() {
+        Ok(spectra) => spectra,
+        Err(e) => return (file, Some(e)),
+    };
+    // The stream ends after its first fault, so there is at most one.
+    let mut fault = None;
     for spectrum in spectra.by_ref() {
-        file.spectra.push(spectrum?);
+        match spectrum {
+            Ok(s) => file.spectra.push(s),
+            Err(e) => fault = Some(e),
+        }
     }
     file.warnings = doc.finish(spectra);
-    Ok(file)
+    (file, fault)
 }
 
 /// A checked mzML document (decompressed if it was gzip), ready to stream.
@@ -91,13 +111,7 @@ pub struct Document<'a> {
 /// start and the document is UTF-8.
 pub fn open(bytes: &[u8]) -> Result<Document<'_>, MzmlError> {
     let doc = if is_gzip(bytes) {
-        Cow::Owned(gunzip(bytes).map_err(|e| match e {
-            InflateError::TooLarge { limit } => MzmlError::GzipTooLarge {
-                limit,
-                compressed: bytes.len(),
-            },
-            InflateError::Corrupt { offset, reason } => MzmlError::Gzip { offset, reason },
-        })?)
+        Cow::Owned(crate::gzip::decompress(bytes)?)
     } else {
         Cow::Borrowed(bytes)
     };
@@ -106,11 +120,6 @@ pub fn open(bytes: &[u8]) -> Result<Document<'_>, MzmlError> {
 }
 
 impl Document<'_> {
-    /// The (decompressed) document bytes; error and warning offsets refer to these.
-    pub fn bytes(&self) -> &[u8] {
-        &self.doc
-    }
-
     /// The spectra, one at a time (the header is read here).
     pub fn spectra(&self) -> Result<Spectra<'_>, MzmlError> {
         Spectra::new(&self.doc)

@@ -48,9 +48,10 @@ struct Progress {
 
 /// The spectra of a plain (decompressed) mzML document, one at a time.
 ///
-/// Memory stays at one spectrum however long the run is. Per-spectrum warnings
-/// accumulate in [`Spectra::warnings`]. After the first error the iterator
-/// ends (mzdata's state is unknown after a failure).
+/// Memory stays at one spectrum however long the run is. Per-spectrum
+/// warnings are handed over, with the file's own, by `Document::finish`.
+/// After the first error the iterator ends (mzdata's state is unknown after a
+/// failure).
 pub struct Spectra<'a> {
     /// `None` once the spectrum list is done or a read failed.
     reader: Option<Reader<'a>>,
@@ -105,11 +106,6 @@ impl<'a> Spectra<'a> {
             warnings: Vec::new(),
             truncated,
         })
-    }
-
-    /// Warnings so far (all of them once the iterator has ended).
-    pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
     }
 
     /// Number of spectra read so far.

@@ -49,10 +49,12 @@ const SNIFF_WINDOW: usize = 8192;
 /// unknown layout.
 pub fn sniff(bytes: &[u8]) -> Option<PeakListKind> {
     let bytes = crate::text::text_body(bytes);
-    if let Some(commas) = semicolon::to_commas(bytes) {
-        return sniff_commas(&commas);
+    let head = bytes.get(..SNIFF_WINDOW).unwrap_or(bytes);
+    // Only the window is converted: sniffing must not copy a whole file.
+    match semicolon::to_commas(head) {
+        Some(commas) => sniff_commas(&commas),
+        None => sniff_commas(head),
     }
-    sniff_commas(bytes)
 }
 
 /// [`sniff`] of comma- or whitespace-separated text.

@@ -9,7 +9,7 @@ const LOOK: usize = 60;
 /// If `text` is semicolon-separated peak text, the same text with `;` → `,`
 /// and (when the numbers use decimal commas) `,` → `.`; else `None`.
 pub(crate) fn to_commas(text: &[u8]) -> Option<Vec<u8>> {
-    let head = text.get(..8192).unwrap_or(text);
+    let head = text.get(..super::SNIFF_WINDOW).unwrap_or(text);
     let head = String::from_utf8_lossy(head);
     let rows: Vec<&str> = head
         .lines()
