@@ -133,25 +133,15 @@ pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedIn
         };
     }
     if let Some(text) = synthwatch_parsers::text::utf16_as_utf8(bytes) {
-        let mut decoded = decode_with(&text, format, options);
-        decoded.notes.insert(
-            0,
-            "UTF-16 text, read as UTF-8 (line numbers are the file's; byte offsets count in the UTF-8 text)"
-                .into(),
-        );
-        return decoded;
+        let note = "UTF-16 text, read as UTF-8 (line numbers are the file's; byte offsets count in the UTF-8 text)";
+        return decode_converted(&text, note, format, options);
     }
     if gzip::is_gzip(bytes) && !is_mzml(bytes, format) {
         return decode_gzip(bytes, format, options);
     }
     let sniffed = match format {
         Format::Auto => sniff(bytes),
-        Format::Astm => Some(match sniff_protocol(bytes) {
-            Some(Sniffed::AstmRecords) => Sniffed::AstmRecords,
-            _ => Sniffed::AstmCapture,
-        }),
-        Format::Hl7 => Some(Sniffed::Hl7Er7),
-        Format::File(kind) => Some(kind),
+        forced => forced_kind(bytes, forced),
     };
     let Some(kind) = sniffed else {
         return DecodedInput {
@@ -175,6 +165,26 @@ pub fn decode_with(bytes: &[u8], format: Format, options: &Options) -> DecodedIn
     decoded
 }
 
+/// What a forced `format` reads `bytes` as (`None` for auto detection).
+fn forced_kind(bytes: &[u8], format: Format) -> Option<Sniffed> {
+    match format {
+        Format::Auto => None,
+        Format::Astm => Some(match sniff_protocol(bytes) {
+            Some(Sniffed::AstmRecords) => Sniffed::AstmRecords,
+            _ => Sniffed::AstmCapture,
+        }),
+        Format::Hl7 => Some(Sniffed::Hl7Er7),
+        Format::File(kind) => Some(kind),
+    }
+}
+
+/// `text` (converted from the input) read as `format`, the conversion noted first.
+fn decode_converted(text: &[u8], note: &str, format: Format, options: &Options) -> DecodedInput {
+    let mut decoded = decode_with(text, format, options);
+    decoded.notes.insert(0, note.to_owned());
+    decoded
+}
+
 /// mzML reads its own gzip (offsets then refer to the decompressed document).
 fn is_mzml(bytes: &[u8], format: Format) -> bool {
     match format {
@@ -188,14 +198,8 @@ fn is_mzml(bytes: &[u8], format: Format) -> bool {
 fn decode_gzip(bytes: &[u8], format: Format, options: &Options) -> DecodedInput {
     // A forced format was applied, whatever the container did; with auto
     // detection the inner format is unknown.
-    let forced = match format {
-        Format::Auto => None,
-        Format::Astm => Some(Sniffed::AstmCapture),
-        Format::Hl7 => Some(Sniffed::Hl7Er7),
-        Format::File(kind) => Some(kind),
-    };
     let fail = |message: String| DecodedInput {
-        format: forced,
+        format: forced_kind(bytes, format),
         errors: vec![DecodeError::File {
             format: "gzip",
             message,
@@ -209,10 +213,6 @@ fn decode_gzip(bytes: &[u8], format: Format, options: &Options) -> DecodedInput 
     if gzip::is_gzip(&inner) {
         return fail("gzip inside gzip is not read: decompress the outer layer first".into());
     }
-    let mut decoded = decode_with(&inner, format, options);
-    decoded.notes.insert(
-        0,
-        "gzip-compressed, read decompressed (byte offsets refer to the decompressed text)".into(),
-    );
-    decoded
+    let note = "gzip-compressed, read decompressed (byte offsets refer to the decompressed text)";
+    decode_converted(&inner, note, format, options)
 }
