@@ -110,8 +110,9 @@
 //! library's). Measured 2026-12-04 at 10⁶ (`perf record` on
 //! `examples/index_timing 1000000 --serve`, open): the hand prefetch loads
 //! ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
-//! re-read from L2) ~15 %, window edges ~10 %; transparent huge pages for
-//! the records (THP `always`, a machine setting) gave 5–10 %. The next step
+//! re-read from L2) ~15 %, window edges ~10 %; in one noisy trial,
+//! transparent huge pages (THP `always`, a machine setting) took it from
+//! 147–168 µs to 138–144 µs per query. The next step
 //! is a bucket-major record order — per bucket, the runs of all blocks
 //! side by side (the start table is already bucket-major) — so an open
 //! window is one contiguous run instead of 16, with no per-block edge
