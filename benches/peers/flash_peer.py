@@ -15,7 +15,8 @@ float64, so values are bit-identical), cleaned by Flash's own defaults.
       it first: cargo build --release --example index_timing), then per round
       and mode time one pass of ours and one pass of Flash over the same
       --queries queries (mean us/query per pass), alternating; print per-round
-      figures and the medians of ours, Flash and the per-round ratio.
+      figures and the medians of ours, Flash and the per-round ratio
+      (--modes identity,open,hybrid to choose the modes).
   python3 benches/peers/flash_peer.py --verify
       run `cargo test --release --test match_index -- --ignored
       write_flash_peer_json` (our top-10 hits for 200 queries on 10^4 spectra,
@@ -143,6 +144,8 @@ def flash_pass(flash, mode, qs):
     for _, prec, peaks in qs:
         if mode == "identity":
             flash.identity_search(precursor_mz=prec, peaks=peaks, ms1_tolerance_in_da=0.01, ms2_tolerance_in_da=0.02)
+        elif mode == "hybrid":
+            flash.hybrid_search(precursor_mz=prec, peaks=peaks, ms2_tolerance_in_da=0.02)
         else:
             flash.open_search(peaks=peaks, ms2_tolerance_in_da=0.02)
     return (time.perf_counter() - t) * 1e6 / len(qs)
@@ -163,7 +166,7 @@ def rounds(args):
             ours.stdin.flush()
             return float(ours.stdout.readline())
 
-        for mode in ("identity", "open"):
+        for mode in args.modes:
             ours_pass(mode), flash_pass(flash, mode, qs[: max(1, len(qs) // 10)])  # warm up
             o, f = [], []
             for r in range(args.rounds):
@@ -227,6 +230,7 @@ def main():
     ap.add_argument("--verify-n", type=int, default=10000)
     ap.add_argument("--rounds", type=int, default=0, help="alternate ours/Flash passes this many times per mode")
     ap.add_argument("--ours-bin", default=None, help="index_timing binary (default: $CARGO_TARGET_DIR/release/examples)")
+    ap.add_argument("--modes", default="identity,open", type=lambda s: s.split(","), help="modes for --rounds (identity, open, hybrid)")
     args = ap.parse_args()
     if args.verify:
         sys.exit(verify(args))

@@ -16,8 +16,8 @@ pub(super) const BLOCK_SHIFT: u32 = 16;
 pub(super) const BLOCK_MASK: u32 = (1 << BLOCK_SHIFT) - 1;
 /// Granularity of the position → block table.
 const CHUNK_SHIFT: u32 = 16;
-/// The neutral-loss table is coarser (hybrid only; ~0.06 B/peak).
-const NL_PEAKS_PER_BUCKET: usize = 64;
+/// The neutral-loss table is coarser (hybrid only; ~0.25 B/peak).
+const NL_PEAKS_PER_BUCKET: usize = 16;
 const LIMIT: u64 = u32::MAX as u64 - 1;
 
 /// One indexed fragment (8 B): the low 16 bits of its m/z key (the upper 16

@@ -18,19 +18,27 @@ pub(super) struct Acc {
     pub(super) count: u32,
 }
 
+/// A hybrid-search entry: the sum so far and its mark side by side, so a
+/// pair costs one random access into the dense array, not two.
+#[derive(Debug, Clone, Copy, Default)]
+struct Dense {
+    score: f32,
+    count: u32,
+    mark: u32,
+}
+
 /// Per-thread working memory for [`LibraryIndex::search_with`]: 2-bit pair
 /// counts per library spectrum and the multi-pair terms (open search), one
 /// block accumulator (2^16 spectra × 8 B = 512 KiB, identity search), window
 /// buffers, a dense score array over the library (allocated on
-/// the first hybrid search, 12 B per spectrum with its marks), and the lists
-/// that let a query reset only what it touched. Reusable across queries (and
+/// the first hybrid search, 12 B per spectrum with its mark), and the list
+/// that lets a query reset only what it touched. Reusable across queries (and
 /// resized for another index).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    acc: Vec<Acc>,
-    mark: Vec<u32>,
+    acc: Vec<Dense>,
     touched: Vec<u32>,
-    marked: Vec<u32>,
+    nl: Vec<(u32, u32, f32)>,
     ranges: Vec<(u32, u32)>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
@@ -45,8 +53,9 @@ pub struct Scratch {
 impl Scratch {
     /// Heap bytes held.
     pub fn memory_bytes(&self) -> usize {
-        self.acc.capacity() * 8
-            + (self.mark.capacity() + self.touched.capacity() + self.marked.capacity()) * 4
+        self.acc.capacity() * std::mem::size_of::<Dense>()
+            + self.touched.capacity() * 4
+            + self.nl.capacity() * 12
             + self.ranges.capacity() * 8
             + self.top.memory_bytes()
             + self.local.capacity() * 8
@@ -61,32 +70,36 @@ impl Scratch {
     /// Size the dense array for a library of `n` spectra.
     fn dense(&mut self, n: usize) {
         if self.acc.len() != n {
-            self.acc = vec![Acc::default(); n];
-            self.mark = Vec::new();
+            self.acc = vec![Dense::default(); n];
         }
     }
 
     #[inline(always)]
     fn add(&mut self, s: u32, term: f32) {
         let e = &mut self.acc[s as usize];
-        if e.count == 0 {
+        if e.count == 0 && e.mark == 0 {
             self.touched.push(s);
         }
         e.score += term;
         e.count += 1;
     }
 
+    /// Load the dense entries of `ids` (a prefetch by hand).
+    fn touch(&self, ids: impl Iterator<Item = u32>) -> u32 {
+        ids.fold(0, |x, s| x ^ self.acc[s as usize].mark)
+    }
+
     /// Returns true if `s` was already marked with `tag`, marking it otherwise.
     #[inline(always)]
     fn mark(&mut self, s: u32, tag: u32) -> bool {
-        let m = &mut self.mark[s as usize];
-        if *m == tag {
+        let e = &mut self.acc[s as usize];
+        if e.mark == tag {
             return true;
         }
-        if *m == 0 {
-            self.marked.push(s);
+        if e.count == 0 && e.mark == 0 {
+            self.touched.push(s);
         }
-        *m = tag;
+        e.mark = tag;
         false
     }
 }
@@ -139,9 +152,6 @@ impl LibraryIndex {
 
     /// Hybrid search (rules 1–4 of the module docs).
     fn hybrid(&self, pq: f64, mz: &[f32], half: &[f32], params: &SearchParams, sc: &mut Scratch) {
-        if sc.mark.len() != self.n_spectra() {
-            sc.mark = vec![0; self.n_spectra()];
-        }
         // Product windows per block and peak (`wins`, block-major), and the
         // non-empty ones in ascending position for `product_matched`.
         let nb = self.block_start.len() - 1;
@@ -167,6 +177,9 @@ impl LibraryIndex {
             let j = ranges.partition_point(|r| r.0 <= p);
             j > 0 && p < ranges[j - 1].1
         };
+        // Dense entries are loaded ahead of their updates (plain loads as
+        // prefetches), so the misses of one window overlap.
+        let mut sink = 0u32;
         for (i, (&q, &a)) in mz.iter().zip(half).enumerate() {
             let tag = i as u32 + 1;
             let fa = xlog2x(a);
@@ -174,6 +187,7 @@ impl LibraryIndex {
                 let (lo, hi) = wins[blk * np + i];
                 let (lo, hi) = (lo as usize, hi as usize);
                 let gbase = (blk as u32) << BLOCK_SHIFT;
+                sink ^= sc.touch(self.frag[lo..hi].iter().map(|f| gbase | f.spec as u32));
                 for f in &self.frag[lo..hi] {
                     let s = gbase | f.spec as u32;
                     sc.add(s, pair_term(a, fa, f.int));
@@ -192,27 +206,37 @@ impl LibraryIndex {
                 })
                 .count()
             });
-            for &p in &self.nl_perm[nlo..nhi] {
-                let s = self.spec(p as usize);
+            // The fragments are read first, in a loop of independent loads,
+            // so their cache misses overlap; the marks come after.
+            let mut nl = std::mem::take(&mut sc.nl);
+            nl.clear();
+            nl.extend(
+                self.nl_perm[nlo..nhi]
+                    .iter()
+                    .map(|&p| (p, self.spec(p as usize), self.frag[p as usize].int)),
+            );
+            sink ^= sc.touch(nl.iter().map(|x| x.1));
+            for &(p, s, b) in &nl {
                 if sc.mark(s, tag) || product_matched(p) {
                     continue;
                 }
-                sc.add(s, pair_term(a, fa, self.frag[p as usize].int));
+                sc.add(s, pair_term(a, fa, b));
             }
+            sc.nl = nl;
         }
+        std::hint::black_box(sink);
         sc.ranges = ranges;
         sc.wins = wins;
-        for s in std::mem::take(&mut sc.marked) {
-            sc.mark[s as usize] = 0;
-        }
     }
 
     /// Top hits from the dense array's touched entries, resetting them.
     fn collect(&self, pq: Option<f64>, sc: &mut Scratch) -> Vec<Hit> {
         for &s in &sc.touched {
             let e = std::mem::take(&mut sc.acc[s as usize]);
-            sc.top
-                .offer(e.score, s, e.count, || self.external[s as usize]);
+            if e.count > 0 {
+                sc.top
+                    .offer(e.score, s, e.count, || self.external[s as usize]);
+            }
         }
         sc.touched.clear();
         self.hits(pq, sc)
