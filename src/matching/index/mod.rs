@@ -57,9 +57,9 @@
 //! block, bucket-major (~1 entry per 4 peaks, **~1 B/peak**). The neutral-loss
 //! index is a `u32` permutation of the fragment records sorted by loss
 //! (**4 B/peak**); its edge buckets recompute the loss from precursor and m/z.
-//! The neutral-loss bucket table (~1 entry per 64 peaks), the m/z high-bits
+//! The neutral-loss bucket table (~1 entry per 16 peaks), the m/z high-bits
 //! run table, the block starts with a coarse position → block table, and per
-//! spectrum an `f64` precursor and `u32` external id complete it (~13.2 B/peak
+//! spectrum an `f64` precursor and `u32` external id complete it (~13.3 B/peak
 //! for the 20-peak synthetic libraries); all of these are counted. Per-thread
 //! scratch (for open search 2 bits per library spectrum; for identity a
 //! 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
@@ -94,8 +94,13 @@
 //! once. Top N is a bounded selection with a rising bar (external ids loaded
 //! only for candidates that clear it), so a query costs O(pairs + blocks ×
 //! peaks), not O(library). Hybrid search adds into a dense per-library array
-//! (its neutral-loss rules need per-spectrum marks) and then reads only the
-//! touched entries.
+//! (its neutral-loss rules need per-spectrum marks; sum and mark share one
+//! 12-byte entry) and then reads only the touched entries. Its neutral-loss
+//! matches are fragment positions at random places, and so are the dense
+//! entries: each window's fragments are read in a loop of independent loads
+//! and its dense entries loaded ahead of their updates, so the misses
+//! overlap instead of queueing (this took hybrid search at 10⁶ from ~6 ms to
+//! ~2.5 ms per query).
 //!
 //! [`LibraryIndex::search_with`] is the single-threaded path (caller-owned
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
@@ -112,11 +117,37 @@
 //! ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
 //! re-read from L2) ~15 %, window edges ~10 %; in one noisy trial,
 //! transparent huge pages (THP `always`, a machine setting) took it from
-//! 147–168 µs to 138–144 µs per query. The next step
-//! is a bucket-major record order — per bucket, the runs of all blocks
-//! side by side (the start table is already bucket-major) — so an open
-//! window is one contiguous run instead of 16, with no per-block edge
-//! lookups; identity reads per-(bucket, block) runs from the same table.
+//! 147–168 µs to 138–144 µs per query.
+//!
+//! What the memory of this kind of machine allows one thread (2 cores, KVM;
+//! `benches/probes/memory_runs.c`, 2026-12-04): 8.3–8.5 GB/s streamed
+//! sequentially; runs of 700 B at random places 2.1 GB/s (4.7–4.9 GB/s with
+//! real prefetch instructions); 26–33 ns per 40 B run when the reads are
+//! independent; 250 ns for one random read on a dependency chain (4 KiB
+//! pages: a page walk as well). A query's ~25 k pairs at 8 B are ~200 KB:
+//! streaming them alone takes 40–100 µs. Layouts tried on 2026-12-04 (open
+//! search at 10⁶, µs per query; this layout 146–158 in the same runs):
+//! - one block for the whole library (`u32` ids, 12 B records): 140, but
+//!   17.2 B/peak (over the 16 B budget) and identity search 122 µs;
+//! - `_mm_prefetch` instead of plain loads (one `unsafe` line), 1–4 blocks
+//!   ahead: 146–150 — the hand loads already overlap the misses;
+//! - bucket-major records (an open window one contiguous run) as parallel
+//!   `u32` id / `u16` key / `f32` intensity arrays: 200 — fewer bytes in the
+//!   hot pass, but the rare intensity and external-id reads became random
+//!   reads; with a 4-bit intensity class packed into the
+//!   id to skip most of them (bucket-major, 3-byte `u16` id + tag records,
+//!   one group of 16 blocks): 173;
+//! - block-major parallel arrays with a one-pass slot table (first pair per
+//!   spectrum, so no second pass) and classes: 215 — three arrays give three
+//!   random run starts per window instead of one;
+//! - bucket-major 8-byte records naming their block in the spare bits of
+//!   the key field (12 low key bits; one flat loop per window, global 2-bit
+//!   counts): 186 — pass 1 alone took 70 µs, the records arriving at
+//!   ~3 GB/s however far ahead they were touched.
+//!
+//! Random reads and bytes streamed, not arithmetic, set the cost here; the
+//! bar (≤ 59 µs) would need well under 1 k random reads and under ~75 KB
+//! streamed per query.
 //!
 
 mod brute;
