@@ -217,8 +217,7 @@ impl LibraryIndex {
                     score += t;
                 }
                 let g = gbase | (run[0].0 >> 32) as u32;
-                sc.top
-                    .offer(score, g, run.len() as u32, || self.external[g as usize]);
+                sc.top.offer(score, g, run.len() as u32, &self.external);
             }
         }
         // Pass 3, once every multi-pair spectrum is offered: a single-pair
@@ -243,7 +242,7 @@ impl LibraryIndex {
                         if (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 == 0 {
                             let t = 0.0 + pair_term(p.a, p.fa, f.int);
                             let g = gbase | s as u32;
-                            sc.top.offer(t, g, 1, || self.external[g as usize]);
+                            sc.top.offer(t, g, 1, &self.external);
                             span = p.prune_span(sc.top.bar());
                         }
                     }
@@ -312,8 +311,7 @@ impl LibraryIndex {
                     if e.count > 0 {
                         let e = std::mem::take(e);
                         let g = gbase | f.spec as u32;
-                        sc.top
-                            .offer(e.score, g, e.count, || self.external[g as usize]);
+                        sc.top.offer(e.score, g, e.count, &self.external);
                     }
                 }
             }

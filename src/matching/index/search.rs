@@ -234,8 +234,7 @@ impl LibraryIndex {
         for &s in &sc.touched {
             let e = std::mem::take(&mut sc.acc[s as usize]);
             if e.count > 0 {
-                sc.top
-                    .offer(e.score, s, e.count, || self.external[s as usize]);
+                sc.top.offer(e.score, s, e.count, &self.external);
             }
         }
         sc.touched.clear();
@@ -245,7 +244,7 @@ impl LibraryIndex {
     /// The selected candidates as hits.
     fn hits(&self, pq: Option<f64>, sc: &mut Scratch) -> Vec<Hit> {
         sc.top
-            .finish()
+            .finish(&self.external)
             .iter()
             .map(|&(score, ext, s, count)| Hit {
                 id: SpectrumId(ext),

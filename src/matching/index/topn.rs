@@ -30,26 +30,31 @@ impl TopN {
         self.bar = (params.min_score, 0, false);
     }
 
-    /// Offer one candidate; `ext` (the external id, a random load in a big
-    /// library) is only read when the score clears the bar.
+    /// Offer internal spectrum `s`. Its external id (`external[s]`, a random
+    /// load in a big library) is read only on a tie with the bar; the held
+    /// candidates' ids are read together when they are cut, a loop of
+    /// independent loads whose misses overlap.
     #[inline]
-    pub(crate) fn offer(&mut self, score: f32, s: u32, count: u32, ext: impl Fn() -> u32) {
+    pub(crate) fn offer(&mut self, score: f32, s: u32, count: u32, external: &[u32]) {
         let pass = if self.bar.2 {
-            score > self.bar.0 || (score == self.bar.0 && ext() < self.bar.1)
+            score > self.bar.0 || (score == self.bar.0 && external[s as usize] < self.bar.1)
         } else {
             score >= self.bar.0
         };
         if pass {
-            self.best.push((score, ext(), s, count));
+            self.best.push((score, 0, s, count));
             if self.best.len() >= self.cap {
-                self.cut();
+                self.cut(external);
                 let w = self.best[self.top_n - 1];
                 self.bar = (w.0, w.1, true);
             }
         }
     }
 
-    fn cut(&mut self) {
+    fn cut(&mut self, external: &[u32]) {
+        for c in &mut self.best {
+            c.1 = external[c.2 as usize];
+        }
         if self.best.len() > self.top_n {
             self.best.select_nth_unstable_by(self.top_n - 1, order);
             self.best.truncate(self.top_n);
@@ -57,8 +62,8 @@ impl TopN {
     }
 
     /// The winners, best first (ties by external id).
-    pub(crate) fn finish(&mut self) -> &[Cand] {
-        self.cut();
+    pub(crate) fn finish(&mut self, external: &[u32]) -> &[Cand] {
+        self.cut(external);
         self.best.sort_unstable_by(order);
         &self.best
     }
