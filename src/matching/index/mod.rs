@@ -125,7 +125,7 @@
 //! real prefetch instructions); 26–33 ns per 40 B run when the reads are
 //! independent; 250 ns for one random read on a dependency chain (4 KiB
 //! pages: a page walk as well). A query's ~25 k pairs at 8 B are ~200 KB:
-//! streaming them alone takes 40–100 µs. Layouts tried on 2026-12-04 (open
+//! streaming them alone takes 40–100 µs. Variants tried on 2026-12-04 (open
 //! search at 10⁶, µs per query; this layout 146–158 in the same runs):
 //! - one block for the whole library (`u32` ids, 12 B records): 140, but
 //!   17.2 B/peak (over the 16 B budget) and identity search 122 µs;
