@@ -48,7 +48,10 @@ pub(crate) fn read(
             if let Some(unit) = fields.get(cols.x).and_then(|f| unit(f)) {
                 current.kind = Some(x_kind(unit));
                 current.header.push("x_units", unit);
-            } else if fields.get(cols.x).is_some_and(|f| x_is_mz(f)) {
+            } else if fields
+                .get(cols.x)
+                .is_some_and(|f| MZ_NAMES.contains(&column_name(f).as_str()))
+            {
                 current.kind = Some(SpectrumKind::Mass);
             }
             if let Some(unit) = fields.get(cols.y).and_then(|f| unit(f)) {
@@ -83,23 +86,16 @@ fn header_columns(
     line: usize,
     body: &str,
 ) -> Result<Option<Columns>, PeakListError> {
-    let name = |f: &&str| f.trim().trim_matches('"').to_ascii_lowercase();
-    // `X(Thomsons)`, `m/z`, `Intensity (counts)`: the name before any unit.
-    let base = |f: &&str| {
-        name(f)
-            .split('(')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
-    };
-    let x = fields
-        .iter()
-        .position(|f| X_NAMES.contains(&base(f).as_str()));
+    let x = fields.iter().position(|f| {
+        let n = column_name(f);
+        X_NAMES.contains(&n.as_str()) || MZ_NAMES.contains(&n.as_str())
+    });
     let y = fields
         .iter()
-        .position(|f| Y_NAMES.contains(&base(f).as_str()));
-    let is_point = fields.first().is_some_and(|f| name(f) == "point");
+        .position(|f| Y_NAMES.contains(&column_name(f).as_str()));
+    let is_point = fields
+        .first()
+        .is_some_and(|f| f.trim().trim_matches('"').eq_ignore_ascii_case("point"));
     match (x, y) {
         (Some(x), Some(y)) => Ok(Some(Columns { x, y })),
         _ if is_point => Err(PeakListError::BadColumnHeader {
@@ -110,9 +106,10 @@ fn header_columns(
     }
 }
 
-/// `X(Thomsons)` → `Thomsons`.
-/// Column names (before any `(unit)`, any case) read as the x column …
-const X_NAMES: &[&str] = &["x", "m/z", "mz", "mass", "m/z value"];
+/// Column names (before any `(unit)`, any case) read as the x column: these,
+const X_NAMES: &[&str] = &["x", "m/z value"];
+/// and these, which also say the x axis is m/z when no unit is given …
+const MZ_NAMES: &[&str] = &["m/z", "mz", "mass"];
 /// … and as the intensity column.
 const Y_NAMES: &[&str] = &[
     "y",
@@ -125,16 +122,22 @@ const Y_NAMES: &[&str] = &[
     "rel. intensity",
 ];
 
+/// A column's name before any `(unit)`, trimmed, in lower case:
+/// `X(Thomsons)` → `x`, `"Intensity (counts)"` → `intensity`.
+fn column_name(field: &str) -> String {
+    let n = field.trim().trim_matches('"');
+    n.split('(')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `X(Thomsons)` → `Thomsons`.
 fn unit(field: &str) -> Option<&str> {
     let f = field.trim().trim_matches('"');
     let open = f.find('(')?;
     f.get(open + 1..)?.strip_suffix(')')
-}
-
-/// An x column named as m/z (`m/z`, `mz`, `Mass`) with no unit.
-fn x_is_mz(field: &str) -> bool {
-    let n = field.trim().trim_matches('"').to_ascii_lowercase();
-    matches!(n.as_str(), "m/z" | "mz" | "mass")
 }
 
 fn x_kind(unit: &str) -> SpectrumKind {

@@ -123,11 +123,14 @@ pub fn read(bytes: &[u8]) -> Result<SpectrumFile, PeakListError> {
     let bytes = commas.as_deref().unwrap_or(bytes);
     let mut warnings = Vec::new();
     let lines = split_lines(bytes, &mut warnings);
-    let kind = sniff(bytes).ok_or_else(|| PeakListError::UnknownLayout {
-        line: lines
-            .iter()
-            .find(|l| !l.text.trim().is_empty())
-            .map_or(1, |l| l.number),
+    // Already converted from semicolons (if it was), so sniff it as is.
+    let kind = sniff_commas(crate::text::text_body(bytes)).ok_or_else(|| {
+        PeakListError::UnknownLayout {
+            line: lines
+                .iter()
+                .find(|l| !l.text.trim().is_empty())
+                .map_or(1, |l| l.number),
+        }
     })?;
     let mut spectra = match kind {
         PeakListKind::AgilentMassHunter | PeakListKind::AgilentXy => {
