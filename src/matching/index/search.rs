@@ -55,7 +55,7 @@ impl Scratch {
     pub fn memory_bytes(&self) -> usize {
         self.acc.capacity() * std::mem::size_of::<Dense>()
             + self.touched.capacity() * 4
-            + self.nl.capacity() * 12
+            + self.nl.capacity() * std::mem::size_of::<(u32, u32, f32)>()
             + self.ranges.capacity() * 8
             + self.top.memory_bytes()
             + self.local.capacity() * 8
