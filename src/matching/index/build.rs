@@ -1,6 +1,7 @@
 //! [`IndexBuilder`] → immutable [`LibraryIndex`] (layout in the module docs).
 
 use super::keys::{from_key, key, Buckets};
+use super::scan::MIN_NORMAL_BITS;
 use super::search::Scratch;
 use super::table::BlockTable;
 use super::weight::prepare;
@@ -144,6 +145,7 @@ impl IndexBuilder {
             }
         }
         let internal: Vec<u32> = frags.iter().map(|f| f.1).collect();
+        let int_ceiling = int_ceiling(frags.iter().map(|f| f.2));
         let frag: Vec<Frag> = frags
             .iter()
             .map(|f| Frag {
@@ -180,6 +182,7 @@ impl IndexBuilder {
             external: order,
             frag,
             frag_table,
+            int_ceiling,
             block_start,
             chunk_block,
             hi_start,
@@ -189,6 +192,20 @@ impl IndexBuilder {
             pool: Mutex::new(Vec::new()),
         }
     }
+}
+
+/// See [`LibraryIndex::int_ceiling`].
+fn int_ceiling(ints: impl Iterator<Item = f32>) -> u32 {
+    ints.map(|x| {
+        let bits = x.to_bits();
+        if x.is_normal() && x > 0.0 {
+            bits - MIN_NORMAL_BITS
+        } else {
+            u32::MAX
+        }
+    })
+    .max()
+    .unwrap_or(0)
 }
 
 /// An immutable entropy-similarity library index; search it through
@@ -204,6 +221,10 @@ pub struct LibraryIndex {
     /// Fragments, block by block, each block sorted by m/z key.
     pub(super) frag: Vec<Frag>,
     pub(super) frag_table: BlockTable,
+    /// The largest `int.to_bits() − MIN_NORMAL_BITS` of any fragment
+    /// (`u32::MAX` if one is not a normal float): a pruning span above it
+    /// rejects every fragment, so open search's single-pair pass skips the window.
+    pub(super) int_ceiling: u32,
     /// First fragment position of each block (one extra entry: the total).
     pub(super) block_start: Vec<u32>,
     /// Block holding fragment position `c · 2^CHUNK_SHIFT`, for [`LibraryIndex::spec`].
@@ -275,5 +296,20 @@ impl LibraryIndex {
     #[inline]
     pub(super) fn precursor_of(&self, s: usize) -> Option<f64> {
         Some(self.precursor[s]).filter(|p| !p.is_nan())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_ceiling_is_the_largest_span_unless_an_intensity_is_not_normal() {
+        let half = 0.5f32.to_bits() - MIN_NORMAL_BITS;
+        assert_eq!(int_ceiling([0.25, 0.5, 0.125].into_iter()), half);
+        assert!(int_ceiling([0.25, 0.4].into_iter()) < half);
+        assert_eq!(int_ceiling([0.25, 1e-40].into_iter()), u32::MAX);
+        assert_eq!(int_ceiling([0.25, 0.0].into_iter()), u32::MAX);
+        assert_eq!(int_ceiling(std::iter::empty()), 0);
     }
 }

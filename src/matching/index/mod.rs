@@ -61,8 +61,8 @@
 //! run table, the block starts with a coarse position → block table, and per
 //! spectrum an `f64` precursor and `u32` external id complete it (~13.3 B/peak
 //! for the 20-peak synthetic libraries); all of these are counted. Per-thread
-//! scratch (for open search 2 bits per library spectrum; for identity a
-//! 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
+//! scratch (for open search 2 bits per library spectrum; for open and
+//! identity a 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
 //! part of the index and reported by [`Scratch::memory_bytes`].
 //!
 //! # Search

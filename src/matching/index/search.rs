@@ -28,8 +28,8 @@ struct Dense {
 }
 
 /// Per-thread working memory for [`LibraryIndex::search_with`]: 2-bit pair
-/// counts per library spectrum and the multi-pair terms (open search), one
-/// block accumulator (2^16 spectra × 8 B = 512 KiB, identity search), window
+/// counts per library spectrum and the multi-pair positions (open search), one
+/// block accumulator (2^16 spectra × 8 B = 512 KiB, open and identity search), window
 /// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its mark), and the list
 /// that lets a query reset only what it touched. Reusable across queries (and
@@ -43,7 +43,8 @@ pub struct Scratch {
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
     pub(super) state: Vec<u64>,
-    pub(super) pairs: Vec<(u64, f32)>,
+    pub(super) cand: Vec<u32>,
+    pub(super) cand_end: Vec<u32>,
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
@@ -60,7 +61,7 @@ impl Scratch {
             + self.top.memory_bytes()
             + self.local.capacity() * 8
             + self.state.capacity() * 8
-            + self.pairs.capacity() * 16
+            + (self.cand.capacity() + self.cand_end.capacity()) * 4
             + self.order.capacity() * 4
             + self.terms.capacity() * 4
             + self.wins.capacity() * 8
