@@ -145,9 +145,35 @@
 //!   counts): 186 — pass 1 alone took 70 µs, the records arriving at
 //!   ~3 GB/s however far ahead they were touched.
 //!
-//! Random reads and bytes streamed, not arithmetic, set the cost here; the
-//! bar (≤ 59 µs) would need well under 1 k random reads and under ~75 KB
-//! streamed per query.
+//!
+//! Where the time goes now (2026-12-05, 10⁶ spectra, open): one query
+//! repeated, so its records stay cached, takes 26.8 µs; distinct queries
+//! take 116 µs (`examples/index_timing`: `open 2000 1` against
+//! `open 3 1000`). About three quarters of a query is waiting on memory,
+//! not computing. More variants tried that day (µs per query at 10⁶, the
+//! current layout measured beside each in the same runs):
+//! - 4-byte records (`u16` id, 12 key bits, a 4-bit intensity class) with
+//!   the exact intensities in a parallel array, read only for pairs the
+//!   class does not settle, and class bounds dropping most multi-pair
+//!   spectra before their intensities are read: 119 vs 120 — half the
+//!   bytes streamed, the same time;
+//! - the same with blocks of 2¹⁸ spectra (18-bit ids, 10 key bits: 72
+//!   runs per query instead of 288): 88–109 vs 108–130, but identity search
+//!   went from 15 to 37 µs (its windows cover 4× the spectra) and hybrid
+//!   search from 1.99 to 2.28 ms, so it was not taken;
+//! - real prefetch instructions (through a crate's safe wrapper) instead of
+//!   the hand loads, on that layout: 90 vs 88;
+//! - a standalone prototype of a leaner scan (4-byte records, one global
+//!   1-bit seen map with a list of repeats, dense sums instead of a sort):
+//!   105–118.
+//!
+//! Fewer, longer runs helped; fewer bytes and prefetch instructions did
+//! not. That fits random reads costing a page walk each on this virtual
+//! machine (250 ns on a dependency chain), whatever is done with the bytes.
+//! Random reads, not arithmetic or bytes, set the cost here; the bar (≤ 59–75
+//! µs against Flash's 589–749 µs on this machine) would need well under a
+//! thousand distinct pages touched per query, with identity search kept on
+//! small blocks.
 //!
 
 mod brute;

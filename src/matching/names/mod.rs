@@ -2,7 +2,7 @@
 //!
 //! Design: one Aho-Corasick automaton over the *folded* form (see [`fold`]) of
 //! every compound name and synonym, built once from a
-//! [`ReferenceSet`](crate::matching::chem::ReferenceSet) and immutable after.
+//! [`ReferenceSet`] and immutable after.
 //! The text is folded the same way, keeping a map from each folded byte back
 //! to the original character, so hyphen, space, en-dash and no separator are
 //! equivalent (`para-fluorofentanyl`, `para fluoro fentanyl`) and every hit
