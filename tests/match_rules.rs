@@ -302,7 +302,7 @@ fn synthetic_opioids_and_decoys() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 56, "synthetic records");
+    assert_eq!(checked, 65, "synthetic records");
 }
 
 /// A single diagnostic ion is never a flag, but it is reported as a near miss.
@@ -347,10 +347,14 @@ fn rule_file_validation() {
             1,
         )
         .replacen(
-            "[[rule]]\nid = \"nitazene.esi.amine-benzyl\"\nversion = 1",
-            "[[rule]]\nid = \"nitazene.esi.amine-benzyl\"\nversion = 1\nmin_groups = 1",
+            "[[rule]]\nid = \"nitazene.esi.amine-benzyl\"\n",
+            "[[rule]]\nid = \"nitazene.esi.amine-benzyl\"\nmin_groups = 1\n",
             1,
         );
+    assert!(
+        one_ion.contains("amine-benzyl\"\nmin_groups = 1\n") && one_ion.contains("max_rank = 1"),
+        "both edits must apply"
+    );
     assert!(
         RuleSet::from_toml(&one_ion).is_err(),
         "a rule needing one ion must be refused"
