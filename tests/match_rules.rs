@@ -305,6 +305,40 @@ fn synthetic_opioids_and_decoys() {
     assert_eq!(checked, 65, "synthetic records");
 }
 
+/// The ring-substituted amphetamines and cathinones of the EI decoys carry the
+/// nitazene EI pair (iminium base peak, benzyl-type ion); what they lack, and
+/// what the near miss names, is an ion of a nitazene-size molecule.
+#[test]
+fn ei_stimulants_miss_only_the_heavy_ion() {
+    let engine = engine();
+    let bytes = std::fs::read(common::fixture("spectra/synthetic-ei.msp")).expect("fixture");
+    let mut seen = 0;
+    for s in msp(&bytes) {
+        let name = s.title.clone().unwrap_or_default();
+        if !["MDMA", "MDEA", "PMMA", "4-FMA", "methylone", "eutylone"]
+            .iter()
+            .any(|d| name.starts_with(&format!("{d} (EI decoy)")))
+        {
+            continue;
+        }
+        let ev = engine.evaluate_all(&RuleInput::from(&s));
+        assert!(ev.flags.is_empty(), "{name}: flagged {:?}", ev.flags);
+        let near = ev
+            .near_misses
+            .iter()
+            .find(|n| n.rule == "nitazene.ei.iminium-benzyl")
+            .unwrap_or_else(|| panic!("{name}: no nitazene near miss"));
+        assert_eq!(near.missing.len(), 1, "{name}: {:?}", near.missing);
+        assert!(
+            near.missing[0].contains("heavy ion"),
+            "{name}: {:?}",
+            near.missing
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 6, "EI stimulant decoys");
+}
+
 /// A single diagnostic ion is never a flag, but it is reported as a near miss.
 #[test]
 fn single_ion_is_a_near_miss() {
