@@ -108,16 +108,17 @@
 //!
 //! Known limit: open search on 10⁶ spectra still reads every pair of its
 //! ~290 windows (16 blocks × ~18 query peaks, ~25 k records, ~3.7 k cache
-//! lines at random places): about a quarter of its time is those misses and
-//! the window-edge lookups, about a third the two passes over the records
-//! (2-bit count, multi-pair check). Blocks stay 2¹⁶ spectra because identity
-//! search needs them (a precursor range is one block's windows, not the
-//! library's). Measured 2026-12-04 at 10⁶ (`perf record` on
-//! `examples/index_timing 1000000 --serve`, open): the hand prefetch loads
-//! ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
-//! re-read from L2) ~15 %, window edges ~10 %; in one noisy trial,
-//! transparent huge pages (THP `always`, a machine setting) took it from
-//! 147–168 µs to 138–144 µs per query.
+//! lines at random places), and most of its time is waiting for them (see
+//! "Where the time goes now" below). Blocks stay 2¹⁶ spectra because
+//! identity search needs them (a precursor range is one block's windows, not
+//! the library's). A `perf record` profile of 2026-12-04 (on
+//! `examples/index_timing 1000000 --serve`, open) put the hand prefetch loads
+//! at ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
+//! re-read from L2) ~15 %, window edges ~10 %; sampling charges a stall to
+//! whichever instruction waits, so those shares hide how much is memory.
+//! Transparent huge pages (THP `always`, a machine setting) took it from
+//! 147–168 µs to 138–144 µs per query in one noisy trial, and from ~116 to
+//! 106–112 µs on 2026-12-05 with 225 MB of the index huge-page backed.
 //!
 //! What the memory of this kind of machine allows one thread (2 cores, KVM;
 //! `benches/probes/memory_runs.c`, 2026-12-04): 8.3–8.5 GB/s streamed
@@ -144,7 +145,6 @@
 //!   the key field (12 low key bits; one flat loop per window, global 2-bit
 //!   counts): 186 — pass 1 alone took 70 µs, the records arriving at
 //!   ~3 GB/s however far ahead they were touched.
-//!
 //!
 //! Where the time goes now (2026-12-05, 10⁶ spectra, open): one query
 //! repeated, so its records stay cached, takes 26.8 µs; distinct queries

@@ -65,6 +65,30 @@ pub(super) struct QPeak {
     hi: Edge,
 }
 
+/// Pass 1's count of one pair of block spectrum `s` in the 2-bit state
+/// (0, 1, ≥ 2): a load, two ORs and a store.
+#[inline(always)]
+fn count_pair(st: &mut [u64; STATE_WORDS], s: usize) {
+    let bit = 1u64 << ((s & 31) * 2);
+    let w = &mut st[(s >> 5) & (STATE_WORDS - 1)];
+    *w |= bit | ((*w & bit) << 1);
+}
+
+/// Has block spectrum `s` two or more pairs in the 2-bit state?
+#[inline(always)]
+fn is_multi(st: &[u64], s: usize) -> bool {
+    (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 != 0
+}
+
+/// The block-sized accumulator of `sc`, taken out (zeroed entries, sized on
+/// first use); put it back when done.
+fn take_block_acc(sc: &mut Scratch) -> Vec<Acc> {
+    if sc.local.len() != BLOCK {
+        sc.local = vec![Acc::default(); BLOCK];
+    }
+    std::mem::take(&mut sc.local)
+}
+
 /// Load one record per cache line of `frag` (a prefetch by hand).
 #[inline]
 fn touch(frag: &[Frag]) -> u32 {
@@ -163,10 +187,7 @@ impl LibraryIndex {
             sc.state = vec![0; nb * STATE_WORDS];
         }
         let mut state = std::mem::take(&mut sc.state);
-        if sc.local.len() != BLOCK {
-            sc.local = vec![Acc::default(); BLOCK];
-        }
-        let mut buf = std::mem::take(&mut sc.local);
+        let mut buf = take_block_acc(sc);
         let local: &mut [Acc; BLOCK] = (&mut buf[..]).try_into().expect("block accumulator");
         let peaks = std::mem::take(&mut sc.qpeaks);
         let np = peaks.len();
@@ -199,10 +220,7 @@ impl LibraryIndex {
             // Pass 1: pair counts per spectrum of the block (2 bits: 0, 1, ≥ 2).
             for &(lo, hi) in bw {
                 for f in &self.frag[lo as usize..hi as usize] {
-                    let s = f.spec as usize;
-                    let bit = 1u64 << ((s & 31) * 2);
-                    let v = st[(s >> 5) & (STATE_WORDS - 1)];
-                    st[(s >> 5) & (STATE_WORDS - 1)] = v | bit | ((v & bit) << 1);
+                    count_pair(st, f.spec as usize);
                 }
             }
             // Pass 2: the positions of the pairs of multi-pair spectra, window
@@ -216,9 +234,8 @@ impl LibraryIndex {
             let mut nc = 0;
             for &(lo, hi) in bw {
                 for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
-                    let s = f.spec as usize;
                     sc.cand[nc] = pos;
-                    nc += ((st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 != 0) as usize;
+                    nc += is_multi(st, f.spec as usize) as usize;
                 }
                 sc.cand_end.push(nc as u32);
             }
@@ -268,7 +285,7 @@ impl LibraryIndex {
                 for f in &self.frag[lo as usize..hi as usize] {
                     if f.int.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
                         let s = f.spec as usize;
-                        if (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 == 0 {
+                        if !is_multi(st, s) {
                             let t = 0.0 + pair_term(p.a, p.fa, f.int);
                             let g = gbase | s as u32;
                             sc.top.offer(t, g, 1, &self.external);
@@ -294,10 +311,7 @@ impl LibraryIndex {
         if s0 >= s1 {
             return;
         }
-        if sc.local.len() != BLOCK {
-            sc.local = vec![Acc::default(); BLOCK];
-        }
-        let mut buf = std::mem::take(&mut sc.local);
+        let mut buf = take_block_acc(sc);
         let local: &mut [Acc; BLOCK] = (&mut buf[..]).try_into().expect("block accumulator");
         let peaks = std::mem::take(&mut sc.qpeaks);
         let all = s1 as usize >= self.n_spectra();
