@@ -5,7 +5,7 @@
 //! next spectrum (multi-spectrum exports).
 
 use super::error::PeakListError;
-use super::lines::{number_after, peak, starts_numeric, warn, Line};
+use super::lines::{number_after, peak, starts_numeric, unquoted, warn, Line};
 use super::title;
 use crate::spectrum::{Spectrum, SpectrumKind, Warning};
 
@@ -95,7 +95,7 @@ fn header_columns(
         .position(|f| Y_NAMES.contains(&column_name(f).as_str()));
     let is_point = fields
         .first()
-        .is_some_and(|f| f.trim().trim_matches('"').eq_ignore_ascii_case("point"));
+        .is_some_and(|f| unquoted(f).eq_ignore_ascii_case("point"));
     match (x, y) {
         (Some(x), Some(y)) => Ok(Some(Columns { x, y })),
         _ if is_point => Err(PeakListError::BadColumnHeader {
@@ -125,8 +125,8 @@ const Y_NAMES: &[&str] = &[
 /// A column's name before any `(unit)`, trimmed, in lower case:
 /// `X(Thomsons)` → `x`, `"Intensity (counts)"` → `intensity`.
 fn column_name(field: &str) -> String {
-    let n = field.trim().trim_matches('"');
-    n.split('(')
+    unquoted(field)
+        .split('(')
         .next()
         .unwrap_or_default()
         .trim()
@@ -135,7 +135,7 @@ fn column_name(field: &str) -> String {
 
 /// `X(Thomsons)` → `Thomsons`.
 fn unit(field: &str) -> Option<&str> {
-    let f = field.trim().trim_matches('"');
+    let f = unquoted(field);
     let open = f.find('(')?;
     f.get(open + 1..)?.strip_suffix(')')
 }

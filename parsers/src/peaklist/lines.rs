@@ -49,9 +49,14 @@ pub(crate) fn warn(line: usize, message: impl Into<String>) -> Warning {
     }
 }
 
+/// A field without its surrounding spaces and double quotes.
+pub(crate) fn unquoted(field: &str) -> &str {
+    field.trim().trim_matches('"')
+}
+
 /// A finite number, tolerating surrounding spaces and double quotes.
 pub(crate) fn number(field: &str) -> Option<f64> {
-    let t = field.trim().trim_matches('"').trim();
+    let t = unquoted(field).trim();
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 

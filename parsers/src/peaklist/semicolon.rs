@@ -3,6 +3,8 @@
 //! the comma-separated text the layouts read (`105.06988,2131.52`). Only the
 //! separators change, so line numbers stay those of the file.
 
+use super::lines::unquoted;
+
 /// How many non-empty lines decide.
 const LOOK: usize = 60;
 
@@ -19,8 +21,10 @@ pub(crate) fn to_commas(text: &[u8]) -> Option<Vec<u8>> {
         .collect();
     // A number with a decimal point or a decimal comma.
     let number = |f: &str| {
-        let f = f.trim().trim_matches('"');
-        f.replace(',', ".").parse::<f64>().is_ok_and(f64::is_finite)
+        unquoted(f)
+            .replace(',', ".")
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite)
     };
     let is_row = |l: &&str| {
         let fields: Vec<&str> = l.split(';').collect();
