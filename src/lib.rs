@@ -5,7 +5,9 @@
 //! entry point uses), [`screen`] them with the [`matching`] core (and a
 //! [`library`] when configured) and publish non-evidential indications.
 //! [`config`] and the [`cli`] drive it. The parsers live in `synthwatch-parsers`.
-#![forbid(unsafe_code)]
+// `unsafe` is denied everywhere but one audited place: the software
+// prefetch of the library index (`matching::index::prefetch`).
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod config;

@@ -192,6 +192,7 @@
 mod brute;
 mod build;
 mod keys;
+mod prefetch;
 mod scan;
 mod search;
 mod table;

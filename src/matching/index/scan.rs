@@ -27,9 +27,10 @@
 //! are skipped, whatever `top_n` and `min_score` (with `min_score` ≤ ~1e-5
 //! and fewer than `top_n` candidates nothing is pruned).
 //!
-//! The windows of block b+1 are resolved, and their records loaded, before
-//! block b is processed (plain loads as prefetches: the crate forbids
-//! `unsafe`), so their cache misses overlap.
+//! Before any record is read, the bucket span of every window in every block
+//! (a superset of the window, known from the bucket table alone) is
+//! prefetched into L2 (`prefetch`), so the ~290 runs' cache misses overlap;
+//! the windows' exact edges and the passes then read cached lines.
 //!
 //! **Identity search** (`scan`, one precursor range — one or two blocks)
 //! adds each in-range pair's term into a block-sized (2¹⁶ × 8 B) accumulator
@@ -37,7 +38,7 @@
 //! touched spectrum once and reset it. Per spectrum, terms are added in
 //! query-peak order, as the brute force does.
 
-use super::build::{Frag, LibraryIndex, BLOCK_SHIFT};
+use super::build::{LibraryIndex, BLOCK_SHIFT};
 use super::keys::key_range;
 use super::search::{Acc, Scratch};
 use super::table::Edge;
@@ -87,16 +88,6 @@ fn take_block_acc(sc: &mut Scratch) -> Vec<Acc> {
         sc.local = vec![Acc::default(); BLOCK];
     }
     std::mem::take(&mut sc.local)
-}
-
-/// Load one record per cache line of `frag` (a prefetch by hand).
-#[inline]
-fn touch(frag: &[Frag]) -> u32 {
-    let mut x = 0u32;
-    for f in frag.iter().step_by(8) {
-        x ^= f.spec as u32;
-    }
-    x ^ frag.last().map_or(0, |f| f.spec as u32)
 }
 
 impl QPeak {
@@ -159,21 +150,6 @@ impl LibraryIndex {
         }));
     }
 
-    /// Load the first record of both edge buckets of every query peak in
-    /// block `blk` (a prefetch by hand).
-    fn touch_edges(&self, peaks: &[QPeak], blk: usize) -> u32 {
-        let mut x = 0u32;
-        for p in peaks {
-            for e in [p.lo, p.hi] {
-                let at = self.frag_table.start(e, blk);
-                if let Some(f) = self.frag.get(at) {
-                    x ^= f.lo as u32;
-                }
-            }
-        }
-        x
-    }
-
     /// Open search: product-match scores of every library spectrum, offered
     /// to `sc.top`, without computing the term of every pair (module docs,
     /// "Open search").
@@ -193,26 +169,21 @@ impl LibraryIndex {
         let np = peaks.len();
         let mut wins = std::mem::take(&mut sc.wins);
         wins.clear();
-        // Windows of block b+1 are resolved, and their records touched, while
-        // block b is processed (the crate forbids `unsafe`, so plain loads
-        // stand in for prefetches): each window is a short run at a random
-        // place in a large array, so without this every one waits on memory.
-        let mut sink = 0u32;
-        for b in 0..nb.min(2) {
-            sink ^= self.touch_edges(&peaks, b);
+        // Every block's bucket span of every window (a superset of the
+        // window, from the table alone) is prefetched into L2 before any
+        // record is read, block by block: ~290 short runs at random places
+        // whose misses then overlap, instead of each run waiting in turn.
+        for blk in 0..nb {
+            for p in &peaks {
+                let (lo, hi) = self.frag_table.bucket_span(p.lo, p.hi, blk);
+                super::prefetch::to_l2(&self.frag[lo..hi]);
+            }
         }
-        self.windows_into(&peaks, 0, &mut wins);
+        for blk in 0..nb {
+            self.windows_into(&peaks, blk, &mut wins);
+        }
         for blk in 0..nb {
             let gbase = (blk as u32) << BLOCK_SHIFT;
-            if blk + 2 < nb {
-                sink ^= self.touch_edges(&peaks, blk + 2);
-            }
-            if blk + 1 < nb {
-                self.windows_into(&peaks, blk + 1, &mut wins);
-                for &(lo, hi) in &wins[(blk + 1) * np..] {
-                    sink ^= touch(&self.frag[lo as usize..hi as usize]);
-                }
-            }
             let bw = &wins[blk * np..(blk + 1) * np];
             let st: &mut [u64; STATE_WORDS] = (&mut state[blk * STATE_WORDS..][..STATE_WORDS])
                 .try_into()
@@ -299,7 +270,6 @@ impl LibraryIndex {
             let width = (n - ((blk as u32) << BLOCK_SHIFT)).min(BLOCK as u32) as usize;
             state[blk * STATE_WORDS..][..width.div_ceil(32)].fill(0);
         }
-        std::hint::black_box(sink);
         sc.wins = wins;
         sc.qpeaks = peaks;
         sc.state = state;
@@ -320,8 +290,12 @@ impl LibraryIndex {
             let start = s0.saturating_sub(gbase);
             let width = (s1 - gbase).min(BLOCK as u32) - start;
             let full = start == 0 && (all || width == BLOCK as u32);
-            // All windows of the block first: their edge scans are
-            // independent cache misses that overlap.
+            // The block's bucket spans are prefetched, then all its windows
+            // resolved: their edge scans' misses overlap.
+            for p in &peaks {
+                let (lo, hi) = self.frag_table.bucket_span(p.lo, p.hi, blk as usize);
+                super::prefetch::to_l2(&self.frag[lo..hi]);
+            }
             sc.wins.clear();
             sc.wins.extend(peaks.iter().map(|p| {
                 let (lo, hi) = self.window(p.lo, p.hi, blk as usize);

@@ -97,10 +97,16 @@ impl BlockTable {
         }
     }
 
-    /// First position of `edge`'s bucket in block `blk`.
+    /// Positions `(first, end)` in block `blk` of the buckets `lo.row ..= hi.row`:
+    /// a superset of the window `lo..hi`, from the table alone.
     #[inline]
-    pub(crate) fn start(&self, e: Edge, blk: usize) -> usize {
-        self.starts[e.row as usize * self.n_blocks + blk] as usize
+    pub(crate) fn bucket_span(&self, lo: Edge, hi: Edge, blk: usize) -> (usize, usize) {
+        let l = self.starts[lo.row as usize * self.n_blocks + blk] as usize;
+        let end_row = (hi.row + hi.scan as u32) as usize;
+        (
+            l,
+            (self.starts[end_row * self.n_blocks + blk] as usize).max(l),
+        )
     }
 
     /// Position of `edge` in block `blk`; the fragments store the low 16 key
