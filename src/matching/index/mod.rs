@@ -71,9 +71,11 @@
 //! range (all blocks, or the one or two an identity precursor window covers).
 //! Each query peak's two window edges are resolved to bucket rows once; per
 //! block, the table row gives each edge's bucket in that block and a
-//! vectorised count over the bucket's `u16` low bits the exact position; the
-//! next block's windows are resolved and loaded ahead, so their misses
-//! overlap.
+//! vectorised count over the bucket's `u16` low bits the exact position.
+//! Before any record is read, the bucket span of every window (a superset
+//! of it, from the table alone) is prefetched into L2 with `prefetcht1`
+//! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the
+//! misses of all of a query's runs overlap instead of each waiting in turn.
 //!
 //! **Open search** counts, per block, the pairs of each spectrum in 2 bits
 //! (16 KiB, L1), computes the terms only of spectra with two or more pairs
@@ -109,7 +111,7 @@
 //! Known limit: open search on 10⁶ spectra still reads every pair of its
 //! ~290 windows (16 blocks × ~18 query peaks, ~25 k records, ~3.7 k cache
 //! lines at random places), and most of its time is waiting for them (see
-//! "Where the time goes now" below). Blocks stay 2¹⁶ spectra because
+//! "Where the time goes now" and "Prefetching into L2" below). Blocks stay 2¹⁶ spectra because
 //! identity search needs them (a precursor range is one block's windows, not
 //! the library's). A `perf record` profile of 2026-12-04 (on
 //! `examples/index_timing 1000000 --serve`, open) put the hand prefetch loads
@@ -187,6 +189,34 @@
 //! µs against Flash's 589–749 µs on this machine) would need well under a
 //! thousand distinct pages touched per query, with identity search kept on
 //! small blocks.
+//!
+//! Prefetching into L2 (2026-12-05, evening; A/B of `examples/index_timing`
+//! binaries at 10⁶ spectra, µs per query, medians of 5 alternating runs):
+//! prefetching every window's bucket span with `prefetcht1` before any
+//! record is read took open search from 125–133 to 93–99 and identity
+//! search from 16 to 12 (the hand loads one block ahead, before, pulled into
+//! L1 and held load-queue entries; `prefetcht0` gave 138, `prefetcht2` 97).
+//! Cut at points in one query: issuing the prefetches and reading the table
+//! rows 4–5; resolving the exact window edges +11–14; passes 1 and 2 +54–67;
+//! the multi-pair terms and pass 3 +4–5. A busy wait of 20–80 µs inserted
+//! after the prefetches added its own length in full, so what remains is
+//! not waiting for DRAM. `benches/probes/prefetch_spin.c` shows what it
+//! is: 288 runs prefetched into L2, then summed after an 80 µs spin, take
+//! 32–35 µs with scalar loads (this crate's x86-64 baseline) against 10 µs
+//! with AVX-512 loads and 6–17 µs for lines demand-loaded before; even with
+//! nothing prefetched the vector sum takes 33 µs against 121 scalar. Most
+//! likely eight scalar loads per line fill the out-of-order window before
+//! enough lines are in flight. Tried the same
+//! evening, no gain: 4-byte hot records with the intensities in a parallel
+//! array (89 vs 92.5, and hybrid search 2.10 → 2.54 ms, its neutral-loss
+//! matches now reading two arrays); the same with 4-bit intensity classes
+//! sparing most intensity reads (97 vs 94.5); prefetching 2, 4 or 8 blocks
+//! ahead instead of all at once (95–99 vs 95); an L1-sized hash table for
+//! the multi-pair sums instead of the 512 KiB block accumulator (98.9 vs
+//! 97.4); plain loads pulling block b+1 from L2 into L1 (98.4 vs 96.7).
+//! `-C target-cpu=native` (AVX-512) gave 89 vs 95, not taken: lab PCs
+//! without AVX-512 must run the same binary. Transparent huge pages could
+//! not be had on this VM that day (4 MB backed with THP `always`).
 //!
 
 mod brute;
