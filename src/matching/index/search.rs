@@ -1,13 +1,12 @@
 //! The index's query path: open and identity search through the fused block
-//! scan (`scan`), hybrid search through a dense per-library array (it needs
-//! per-spectrum marks for the neutral-loss rules), resetting only touched
-//! entries; then the top N.
+//! scan (`scan`), hybrid search (`hybrid`) through a dense per-library array
+//! (it needs per-spectrum marks for the neutral-loss rules), resetting only
+//! touched entries; then the top N.
 
-use super::build::{LibraryIndex, BLOCK_SHIFT};
-use super::keys::key_range;
+use super::build::LibraryIndex;
 use super::scan::QPeak;
 use super::topn::TopN;
-use super::weight::{pair_term, prepare, xlog2x};
+use super::weight::prepare;
 use super::{Hit, SearchMode, SearchParams, Searcher, SpectrumId};
 use crate::matching::CleanSpectrum;
 use rayon::prelude::*;
@@ -21,7 +20,7 @@ pub(super) struct Acc {
 /// A hybrid-search entry: the sum so far and its mark side by side, so a
 /// pair costs one random access into the dense array, not two.
 #[derive(Debug, Clone, Copy, Default)]
-struct Dense {
+pub(super) struct Dense {
     score: f32,
     count: u32,
     mark: u32,
@@ -36,10 +35,11 @@ struct Dense {
 /// resized for another index).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    acc: Vec<Dense>,
+    pub(super) acc: Vec<Dense>,
     touched: Vec<u32>,
-    nl: Vec<(u32, u32, f32)>,
-    ranges: Vec<(u32, u32)>,
+    pub(super) nl: Vec<(u32, u32, f32)>,
+    pub(super) ranges: Vec<(u32, u32)>,
+    pub(super) nl_ranges: Vec<(u32, u32)>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
     pub(super) state: Vec<u64>,
@@ -57,7 +57,7 @@ impl Scratch {
         self.acc.capacity() * std::mem::size_of::<Dense>()
             + self.touched.capacity() * 4
             + self.nl.capacity() * std::mem::size_of::<(u32, u32, f32)>()
-            + self.ranges.capacity() * 8
+            + (self.ranges.capacity() + self.nl_ranges.capacity()) * 8
             + self.top.memory_bytes()
             + self.local.capacity() * 8
             + self.state.capacity() * 8
@@ -76,7 +76,7 @@ impl Scratch {
     }
 
     #[inline(always)]
-    fn add(&mut self, s: u32, term: f32) {
+    pub(super) fn add(&mut self, s: u32, term: f32) {
         let e = &mut self.acc[s as usize];
         if e.count == 0 && e.mark == 0 {
             self.touched.push(s);
@@ -86,13 +86,13 @@ impl Scratch {
     }
 
     /// Load the dense entries of `ids` (a prefetch by hand).
-    fn touch(&self, ids: impl Iterator<Item = u32>) -> u32 {
+    pub(super) fn touch(&self, ids: impl Iterator<Item = u32>) -> u32 {
         ids.fold(0, |x, s| x ^ self.acc[s as usize].mark)
     }
 
     /// Returns true if `s` was already marked with `tag`, marking it otherwise.
     #[inline(always)]
-    fn mark(&mut self, s: u32, tag: u32) -> bool {
+    pub(super) fn mark(&mut self, s: u32, tag: u32) -> bool {
         let e = &mut self.acc[s as usize];
         if e.mark == tag {
             return true;
@@ -149,85 +149,6 @@ impl LibraryIndex {
                 self.collect(Some(pq), scratch)
             }
         }
-    }
-
-    /// Hybrid search (rules 1–4 of the module docs).
-    fn hybrid(&self, pq: f64, mz: &[f32], half: &[f32], params: &SearchParams, sc: &mut Scratch) {
-        // Product windows per block and peak (`wins`, block-major), and the
-        // non-empty ones in ascending position for `product_matched`.
-        let nb = self.block_start.len() - 1;
-        let np = mz.len();
-        sc.ranges.clear();
-        sc.wins.clear();
-        for blk in 0..nb {
-            for &q in mz {
-                let w = params.fragment_tolerance.at(q as f64);
-                let r = key_range(q as f64 - w, q as f64 + w).map_or((0, 0), |(kl, kh)| {
-                    let t = &self.frag_table;
-                    self.window(t.edge(kl, false), t.edge(kh, true), blk)
-                });
-                sc.wins.push((r.0 as u32, r.1 as u32));
-                if r.0 < r.1 {
-                    sc.ranges.push((r.0 as u32, r.1 as u32));
-                }
-            }
-        }
-        let ranges = std::mem::take(&mut sc.ranges);
-        let wins = std::mem::take(&mut sc.wins);
-        let product_matched = |p: u32| {
-            let j = ranges.partition_point(|r| r.0 <= p);
-            j > 0 && p < ranges[j - 1].1
-        };
-        // Dense entries are loaded ahead of their updates (plain loads as
-        // prefetches), so the misses of one window overlap.
-        let mut sink = 0u32;
-        for (i, (&q, &a)) in mz.iter().zip(half).enumerate() {
-            let tag = i as u32 + 1;
-            let fa = xlog2x(a);
-            for blk in 0..nb {
-                let (lo, hi) = wins[blk * np + i];
-                let (lo, hi) = (lo as usize, hi as usize);
-                let gbase = (blk as u32) << BLOCK_SHIFT;
-                sink ^= sc.touch(self.frag[lo..hi].iter().map(|f| gbase | f.spec as u32));
-                for f in &self.frag[lo..hi] {
-                    let s = gbase | f.spec as u32;
-                    sc.add(s, pair_term(a, fa, f.int));
-                    sc.mark(s, tag);
-                }
-            }
-            let w = params.fragment_tolerance.at(q as f64);
-            let loss = pq - q as f64;
-            let Some((kl, kh)) = key_range(loss - w, loss + w) else {
-                continue;
-            };
-            let (nlo, nhi) = self.nl_buckets.range(kl, kh, |_, r, k, incl| {
-                r.take_while(|&i| {
-                    let ki = self.nl_key(self.nl_perm[i] as usize);
-                    ki < k || (incl && ki == k)
-                })
-                .count()
-            });
-            // The fragments are read first, in a loop of independent loads,
-            // so their cache misses overlap; the marks come after.
-            let mut nl = std::mem::take(&mut sc.nl);
-            nl.clear();
-            nl.extend(
-                self.nl_perm[nlo..nhi]
-                    .iter()
-                    .map(|&p| (p, self.spec(p as usize), self.frag[p as usize].int)),
-            );
-            sink ^= sc.touch(nl.iter().map(|x| x.1));
-            for &(p, s, b) in &nl {
-                if sc.mark(s, tag) || product_matched(p) {
-                    continue;
-                }
-                sc.add(s, pair_term(a, fa, b));
-            }
-            sc.nl = nl;
-        }
-        std::hint::black_box(sink);
-        sc.ranges = ranges;
-        sc.wins = wins;
     }
 
     /// Top hits from the dense array's touched entries, resetting them.
