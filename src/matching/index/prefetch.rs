@@ -6,8 +6,8 @@
 //! entries until the data arrives. `prefetcht1` retires at once and asks L2
 //! for the line, so every run of a query can be requested before the first
 //! is read (2026-12-05: open search at 10⁶ from ~125 to ~93 µs per query;
-//! `_MM_HINT_T0`, into L1, gave less in `benches/probes/region_runs.c`'s
-//! setting, its requests being limited by L1's miss buffers).
+//! `prefetcht0`, into L1, gave ~138 µs, its requests held by L1's few miss
+//! buffers; `benches/probes/prefetch_spin.c` compares the hints).
 //!
 //! Why this is sound: a prefetch instruction is a hint. It never faults, even
 //! on an unmapped address, and changes no memory; the addresses here are
