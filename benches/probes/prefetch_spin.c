@@ -43,9 +43,13 @@ int main(void) {
         for (int q = 0; q < Q; q++) {
             for (int r = 0; r < R; r++) st[r] = rnd(n - L);
             double tp = now();
+            /* Every line the run overlaps, from its first byte's line to its
+             * last byte's (a stride from an unaligned start would miss the
+             * last line of most runs). */
             for (int r = 0; r < R; r++)
-                for (int i = 0; i < L; i += 8) {
-                    char *p = (char *)&a[st[r] + i];
+                for (uintptr_t l = (uintptr_t)&a[st[r]] & ~(uintptr_t)63;
+                     l <= (uintptr_t)&a[st[r] + L - 1]; l += 64) {
+                    char *p = (char *)l;
                     switch (mode) {
                     case 1: _mm_prefetch(p, _MM_HINT_T0); break;
                     case 2: _mm_prefetch(p, _MM_HINT_T1); break;

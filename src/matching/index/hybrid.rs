@@ -9,7 +9,9 @@
 //! every neutral-loss window's permutation entries are prefetched into L2
 //! before the first peak; while peak i is processed, the neutral-loss
 //! fragments of peak i+2 and the dense entries of peak i+1 are prefetched
-//! (2026-12-05, 10⁶ spectra: ~2.55 → ~1.93 ms per query); within a peak the
+//! (2026-12-05, 10⁶ spectra: 2.66 → 2.27 ms per query, medians of 12
+//! alternating A/B rounds; other runs on that noisy machine ranged from no
+//! difference to −20 %); within a peak the
 //! dense entries are still loaded in a loop of independent loads before
 //! their updates.
 
@@ -49,7 +51,7 @@ impl LibraryIndex {
             let tag = i as u32 + 1;
             let fa = xlog2x(a);
             if i + 1 < np {
-                self.prefetch_dense(&wins, nb, np, i + 1, sc);
+                self.prefetch_dense(&wins, i + 1, sc);
             }
             // Rule 1: every product match counts (and marks its spectrum).
             for blk in 0..nb {
@@ -98,24 +100,19 @@ impl LibraryIndex {
     /// and permutation entries prefetched.
     fn hybrid_windows(&self, pq: f64, mz: &[f32], params: &SearchParams, sc: &mut Scratch) {
         let nb = self.block_start.len() - 1;
-        let t = &self.frag_table;
-        let edges = |q: f32| {
-            let w = params.fragment_tolerance.at(q as f64);
-            key_range(q as f64 - w, q as f64 + w)
-                .map(|(kl, kh)| (t.edge(kl, false), t.edge(kh, true)))
-        };
+        sc.edges.clear();
+        sc.edges.extend(mz.iter().map(|&q| self.edges(q, params)));
         // Every bucket span first, so the edge scans below hit L2.
         for blk in 0..nb {
-            for (lo, hi) in mz.iter().filter_map(|&q| edges(q)) {
-                let (l, h) = t.bucket_span(lo, hi, blk);
-                to_l2(&self.frag[l..h]);
+            for &(lo, hi) in sc.edges.iter().flatten() {
+                self.prefetch_window(lo, hi, blk);
             }
         }
         sc.ranges.clear();
         sc.wins.clear();
         for blk in 0..nb {
-            for &q in mz {
-                let r = edges(q).map_or((0, 0), |(lo, hi)| self.window(lo, hi, blk));
+            for e in &sc.edges {
+                let r = e.map_or((0, 0), |(lo, hi)| self.window(lo, hi, blk));
                 sc.wins.push((r.0 as u32, r.1 as u32));
                 if r.0 < r.1 {
                     sc.ranges.push((r.0 as u32, r.1 as u32));
@@ -149,8 +146,10 @@ impl LibraryIndex {
 
     /// Prefetch the dense entries peak `i` will update: those of its product
     /// windows and of its neutral-loss fragments (prefetched a peak before).
-    fn prefetch_dense(&self, wins: &[(u32, u32)], nb: usize, np: usize, i: usize, sc: &Scratch) {
-        for blk in 0..nb {
+    fn prefetch_dense(&self, wins: &[(u32, u32)], i: usize, sc: &Scratch) {
+        // `wins` is block-major over the query peaks (`i` < their number).
+        let np = sc.edges.len();
+        for blk in 0..wins.len() / np {
             let (lo, hi) = wins[blk * np + i];
             let gbase = (blk as u32) << BLOCK_SHIFT;
             for f in &self.frag[lo as usize..hi as usize] {

@@ -105,7 +105,8 @@
 //! ~2.5 ms per query); the windows' records and permutation entries are
 //! prefetched into L2 before the first peak, and each peak prefetches the
 //! next peak's dense entries and the neutral-loss fragments two peaks
-//! ahead (`hybrid`; ~2.55 → ~1.93 ms on 2026-12-05).
+//! ahead (`hybrid`; 2.66 → 2.27 ms in 12 alternating A/B rounds on
+//! 2026-12-05, a noisy machine).
 //!
 //! [`LibraryIndex::search_with`] is the single-threaded path (caller-owned
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
@@ -113,9 +114,11 @@
 //!
 //! Known limit: open search on 10⁶ spectra still reads every pair of its
 //! ~290 windows (16 blocks × ~18 query peaks, ~25 k records, ~3.7 k cache
-//! lines at random places), and most of its time is waiting for them (see
-//! "Where the time goes now" and "Prefetching into L2" below). Blocks stay 2¹⁶ spectra because
-//! identity search needs them (a precursor range is one block's windows, not
+//! lines at random places). Until 2026-12-05 most of its time was waiting
+//! for them; since they are prefetched into L2, most of it is the pair
+//! count's read-modify-write (see "Where the time goes now" and
+//! "Prefetching into L2" below). Blocks stay 2¹⁶ spectra because identity
+//! search needs them (a precursor range is one block's windows, not
 //! the library's). A `perf record` profile of 2026-12-04 (on
 //! `examples/index_timing 1000000 --serve`, open) put the hand prefetch loads
 //! at ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
@@ -199,36 +202,37 @@
 //! record is read took open search from 125–133 to 93–99 and identity
 //! search from 16 to 12 (the hand loads one block ahead, before, pulled into
 //! L1 and held load-queue entries; `prefetcht0` gave 138, `prefetcht2` 97).
-//! Cut at points in one query: issuing the prefetches and reading the table
-//! rows 4–5; resolving the exact window edges +11–14; passes 1 and 2 +54–67;
-//! the multi-pair terms and pass 3 +4–5. A busy wait of 20–80 µs inserted
-//! after the prefetches added its own length in full, so what remains is
-//! not waiting for DRAM. `benches/probes/prefetch_spin.c` shows what it
-//! is: 288 runs prefetched into L2, then summed after an 80 µs spin, take
-//! 32–35 µs with scalar loads (this crate's x86-64 baseline) against 10 µs
-//! with AVX-512 loads and 6–17 µs for lines demand-loaded before; even with
-//! nothing prefetched the vector sum takes 33 µs against 121 scalar. Most
-//! likely eight scalar loads per line fill the out-of-order window before
-//! enough lines are in flight. Tried the same
-//! evening, no gain: 4-byte hot records with the intensities in a parallel
-//! array (89 vs 92.5, and hybrid search 2.10 → 2.54 ms, its neutral-loss
-//! matches now reading two arrays); the same with 4-bit intensity classes
-//! sparing most intensity reads (97 vs 94.5); prefetching 2, 4 or 8 blocks
-//! ahead instead of all at once (95–99 vs 95); an L1-sized hash table for
-//! the multi-pair sums instead of the 512 KiB block accumulator (98.9 vs
-//! 97.4); plain loads pulling block b+1 from L2 into L1 (98.4 vs 96.7).
-//! `-C target-cpu=native` (AVX-512) gave 89 vs 95, not taken: lab PCs
-//! without AVX-512 must run the same binary. Transparent huge pages could
-//! not be had on this VM that day (4 MB backed with THP `always`).
-//! Timed inside the scan after the prefetches and an 80 µs wait, summing
-//! every span's records took 11 µs (so they were cached), yet passes 1 and
-//! 2 still took 64–70 µs; with the 2-bit count's store removed (a load
-//! only, results wrong) they took 42. So the read-modify-write of the count
-//! is what waits: its stores' addresses come from record loads, and later
-//! loads of the state wait on them. Two ways round it gave no gain: a byte
-//! per spectrum (64 KiB, a word shared only by a repeated spectrum; 111 vs
-//! 95) and the block's ids gathered into a small buffer before counting
-//! (103.5 vs 92.5).
+//! `benches/probes/prefetch_spin.c` shows the prefetch doing its job: 288
+//! runs of 88 records prefetched line by line into L2, then summed after an
+//! 80 µs wait, take 11.5 µs with scalar loads, as long as runs loaded
+//! beforehand (10.3), against 95 with nothing prefetched (a `prefetcht0`
+//! request stays in L1's few miss buffers: 33).
+//!
+//! Where the time goes after it: cut at points in one query, issuing the
+//! prefetches and reading the table rows 4–5 µs; resolving the exact window
+//! edges +10–14; passes 1 and 2 +54–70; the multi-pair terms and pass 3
+//! +4–5. A busy wait of 20–80 µs inserted after the prefetches added its
+//! own length in full. Timed inside the scan after the prefetches and an
+//! 80 µs wait, summing every span's records took 11 µs (so they were
+//! cached), yet passes 1 and 2 still took 64–70 µs; with the 2-bit count's
+//! store removed (a load only, results wrong) they took 42. So the
+//! read-modify-write of the count is what waits: its stores' addresses come
+//! from record loads, and later loads of the state wait on them. Tried that
+//! evening, no gain (µs, beside the committed code in the same runs): a
+//! byte of count state per spectrum (64 KiB, a word shared only by a
+//! repeated spectrum; 111 vs 95); the block's ids gathered into a small
+//! buffer before counting (103.5 vs 92.5); pass 1 storing only each
+//! spectrum's last window, pass 2 marking repeats (94 vs 92.5); 4-byte hot
+//! records with the intensities in a parallel array (89 vs 92.5, and hybrid
+//! search 2.10 → 2.54 ms, its neutral-loss matches then reading two arrays);
+//! the same with 4-bit intensity classes sparing most intensity reads (97
+//! vs 94.5); prefetching 2, 4 or 8 blocks ahead instead of all at once
+//! (95–99 vs 95); an L1-sized hash table for the multi-pair sums instead of
+//! the 512 KiB block accumulator (98.9 vs 97.4); plain loads pulling block
+//! b+1 from L2 into L1 (98.4 vs 96.7). `-C target-cpu=native` (AVX-512)
+//! gave 89 vs 95, not taken: lab PCs without AVX-512 must run the same
+//! binary. Transparent huge pages could not be had on this VM that day
+//! (4 MB backed with THP `always`).
 //!
 
 mod brute;

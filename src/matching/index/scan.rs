@@ -124,15 +124,32 @@ impl LibraryIndex {
     ) {
         out.clear();
         out.extend(mz.iter().zip(half).filter_map(|(&q, &a)| {
-            let w = params.fragment_tolerance.at(q as f64);
-            let (kl, kh) = key_range(q as f64 - w, q as f64 + w)?;
+            let (lo, hi) = self.edges(q, params)?;
             Some(QPeak {
                 a,
                 fa: xlog2x(a),
-                lo: self.frag_table.edge(kl, false),
-                hi: self.frag_table.edge(kh, true),
+                lo,
+                hi,
             })
         }));
+    }
+
+    /// The window edges of a query peak at `q` (`None`: empty key range).
+    pub(super) fn edges(&self, q: f32, params: &SearchParams) -> Option<(Edge, Edge)> {
+        let w = params.fragment_tolerance.at(q as f64);
+        let (kl, kh) = key_range(q as f64 - w, q as f64 + w)?;
+        Some((
+            self.frag_table.edge(kl, false),
+            self.frag_table.edge(kh, true),
+        ))
+    }
+
+    /// Prefetch into L2 the records of window `lo..hi` in block `blk`: its
+    /// bucket span, a superset known from the table alone.
+    #[inline]
+    pub(super) fn prefetch_window(&self, lo: Edge, hi: Edge, blk: usize) {
+        let (l, h) = self.frag_table.bucket_span(lo, hi, blk);
+        super::prefetch::to_l2(&self.frag[l..h]);
     }
 
     /// Window `lo..hi` of edges `(lo, hi)` in block `blk`.
@@ -175,8 +192,7 @@ impl LibraryIndex {
         // whose misses then overlap, instead of each run waiting in turn.
         for blk in 0..nb {
             for p in &peaks {
-                let (lo, hi) = self.frag_table.bucket_span(p.lo, p.hi, blk);
-                super::prefetch::to_l2(&self.frag[lo..hi]);
+                self.prefetch_window(p.lo, p.hi, blk);
             }
         }
         for blk in 0..nb {
@@ -293,8 +309,7 @@ impl LibraryIndex {
             // The block's bucket spans are prefetched, then all its windows
             // resolved: their edge scans' misses overlap.
             for p in &peaks {
-                let (lo, hi) = self.frag_table.bucket_span(p.lo, p.hi, blk as usize);
-                super::prefetch::to_l2(&self.frag[lo..hi]);
+                self.prefetch_window(p.lo, p.hi, blk as usize);
             }
             sc.wins.clear();
             sc.wins.extend(peaks.iter().map(|p| {

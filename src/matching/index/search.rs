@@ -5,6 +5,7 @@
 
 use super::build::LibraryIndex;
 use super::scan::QPeak;
+use super::table::Edge;
 use super::topn::TopN;
 use super::weight::prepare;
 use super::{Hit, SearchMode, SearchParams, Searcher, SpectrumId};
@@ -40,6 +41,8 @@ pub struct Scratch {
     pub(super) nl: Vec<(u32, u32, f32)>,
     pub(super) ranges: Vec<(u32, u32)>,
     pub(super) nl_ranges: Vec<(u32, u32)>,
+    /// Hybrid search: each query peak's window edges.
+    pub(super) edges: Vec<Option<(Edge, Edge)>>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
     pub(super) state: Vec<u64>,
@@ -58,6 +61,7 @@ impl Scratch {
             + self.touched.capacity() * 4
             + self.nl.capacity() * std::mem::size_of::<(u32, u32, f32)>()
             + (self.ranges.capacity() + self.nl_ranges.capacity()) * 8
+            + self.edges.capacity() * std::mem::size_of::<Option<(Edge, Edge)>>()
             + self.top.memory_bytes()
             + self.local.capacity() * 8
             + self.state.capacity() * 8

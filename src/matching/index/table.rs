@@ -125,3 +125,61 @@ impl BlockTable {
             .count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The span prefetched for a window must hold the window: an error here
+    /// would not change any result, only bring the wrong lines in.
+    #[test]
+    fn bucket_span_holds_the_window_in_every_block() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Three blocks of sorted keys spread over ~2²⁰ key values.
+        let base = 0x4310_0000u32;
+        let mut keys = Vec::new();
+        let mut bounds = vec![0u32];
+        for n in [500, 37, 900] {
+            let mut block: Vec<u32> = (0..n).map(|_| base + (next() % (1 << 20)) as u32).collect();
+            block.sort_unstable();
+            keys.extend(block);
+            bounds.push(keys.len() as u32);
+        }
+        let frag: Vec<Frag> = keys
+            .iter()
+            .map(|&k| Frag {
+                lo: k as u16,
+                ..Frag::default()
+            })
+            .collect();
+        let t = BlockTable::build(&keys, &bounds, 4);
+        for _ in 0..2000 {
+            let a = base.wrapping_sub(1 << 16) + (next() % (3 << 20)) as u32;
+            let (kl, kh) = (a, a + (next() % 5000) as u32);
+            let (lo, hi) = (t.edge(kl, false), t.edge(kh, true));
+            for blk in 0..3 {
+                let (wl, wh) = (
+                    t.pos(lo, blk, &frag),
+                    t.pos(hi, blk, &frag).max(t.pos(lo, blk, &frag)),
+                );
+                let (sl, sh) = t.bucket_span(lo, hi, blk);
+                assert!(
+                    sl <= wl && wh <= sh,
+                    "window {wl}..{wh} outside span {sl}..{sh}"
+                );
+                // The window is exact: keys in [kl, kh], within the block.
+                let inside = keys[bounds[blk] as usize..bounds[blk + 1] as usize]
+                    .iter()
+                    .filter(|&&k| kl <= k && k <= kh)
+                    .count();
+                assert_eq!(wh - wl, inside);
+            }
+        }
+    }
+}
