@@ -237,6 +237,7 @@
 
 mod brute;
 mod build;
+mod counts;
 mod hybrid;
 mod keys;
 mod prefetch;

@@ -47,8 +47,6 @@ use super::SearchParams;
 
 /// Spectra per block.
 pub(super) const BLOCK: usize = 1 << BLOCK_SHIFT;
-/// `u64` words of the 2-bit per-spectrum pair-count state of one block (16 KiB).
-pub(super) const STATE_WORDS: usize = BLOCK / 32;
 /// Absolute bound on how far a computed [`pair_term`] can exceed the exact
 /// term (halved intensities ≤ ½, `log₂` within ~4e-7; the worst case is a few
 /// 1e-6), used to keep the single-pair pruning exact.
@@ -64,21 +62,6 @@ pub(super) struct QPeak {
     fa: f32,
     lo: Edge,
     hi: Edge,
-}
-
-/// Pass 1's count of one pair of block spectrum `s` in the 2-bit state
-/// (0, 1, ≥ 2): a load, two ORs and a store.
-#[inline(always)]
-fn count_pair(st: &mut [u64; STATE_WORDS], s: usize) {
-    let bit = 1u64 << ((s & 31) * 2);
-    let w = &mut st[(s >> 5) & (STATE_WORDS - 1)];
-    *w |= bit | ((*w & bit) << 1);
-}
-
-/// Has block spectrum `s` two or more pairs in the 2-bit state?
-#[inline(always)]
-fn is_multi(st: &[u64], s: usize) -> bool {
-    (st[(s >> 5) & (STATE_WORDS - 1)] >> ((s & 31) * 2)) & 2 != 0
 }
 
 /// The block-sized accumulator of `sc`, taken out (zeroed entries, sized on
@@ -176,10 +159,9 @@ impl LibraryIndex {
             return;
         }
         let nb = ((n - 1) >> BLOCK_SHIFT) as usize + 1;
-        if sc.state.len() != nb * STATE_WORDS {
-            sc.state = vec![0; nb * STATE_WORDS];
-        }
-        let mut state = std::mem::take(&mut sc.state);
+        let mut counts = std::mem::take(&mut sc.counts);
+        let mut multi = std::mem::take(&mut sc.multi);
+        multi.begin(n as usize);
         let mut buf = take_block_acc(sc);
         let local: &mut [Acc; BLOCK] = (&mut buf[..]).try_into().expect("block accumulator");
         let peaks = std::mem::take(&mut sc.qpeaks);
@@ -201,13 +183,11 @@ impl LibraryIndex {
         for blk in 0..nb {
             let gbase = (blk as u32) << BLOCK_SHIFT;
             let bw = &wins[blk * np..(blk + 1) * np];
-            let st: &mut [u64; STATE_WORDS] = (&mut state[blk * STATE_WORDS..][..STATE_WORDS])
-                .try_into()
-                .expect("block state");
-            // Pass 1: pair counts per spectrum of the block (2 bits: 0, 1, ≥ 2).
+            let (tag, st) = counts.begin_block();
+            // Pass 1: pair counts per spectrum of the block (0, 1, ≥ 2).
             for &(lo, hi) in bw {
                 for f in &self.frag[lo as usize..hi as usize] {
-                    count_pair(st, f.spec as usize);
+                    tag.count(st, f.spec);
                 }
             }
             // Pass 2: the positions of the pairs of multi-pair spectra, window
@@ -222,7 +202,7 @@ impl LibraryIndex {
             for &(lo, hi) in bw {
                 for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
                     sc.cand[nc] = pos;
-                    nc += is_multi(st, f.spec as usize) as usize;
+                    nc += tag.is_multi(st, f.spec) as usize;
                 }
                 sc.cand_end.push(nc as u32);
             }
@@ -244,8 +224,9 @@ impl LibraryIndex {
                 let e = &mut local[s as usize];
                 if e.count > 0 {
                     let e = std::mem::take(e);
-                    sc.top
-                        .offer(e.score, gbase | s as u32, e.count, &self.external);
+                    let g = gbase | s as u32;
+                    multi.mark(g);
+                    sc.top.offer(e.score, g, e.count, &self.external);
                 }
             }
         }
@@ -267,14 +248,12 @@ impl LibraryIndex {
             }
             for blk in 0..nb {
                 let gbase = (blk as u32) << BLOCK_SHIFT;
-                let st = &state[blk * STATE_WORDS..][..STATE_WORDS];
                 let (lo, hi) = wins[blk * np + k as usize];
                 for f in &self.frag[lo as usize..hi as usize] {
                     if f.int.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
-                        let s = f.spec as usize;
-                        if !is_multi(st, s) {
+                        let g = gbase | f.spec as u32;
+                        if !multi.contains(g) {
                             let t = 0.0 + pair_term(p.a, p.fa, f.int);
-                            let g = gbase | s as u32;
                             sc.top.offer(t, g, 1, &self.external);
                             span = p.prune_span(sc.top.bar());
                         }
@@ -282,13 +261,11 @@ impl LibraryIndex {
                 }
             }
         }
-        for blk in 0..nb {
-            let width = (n - ((blk as u32) << BLOCK_SHIFT)).min(BLOCK as u32) as usize;
-            state[blk * STATE_WORDS..][..width.div_ceil(32)].fill(0);
-        }
         sc.wins = wins;
         sc.qpeaks = peaks;
-        sc.state = state;
+        multi.clear();
+        sc.counts = counts;
+        sc.multi = multi;
         sc.local = buf;
     }
 

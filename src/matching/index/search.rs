@@ -4,6 +4,7 @@
 //! touched entries; then the top N.
 
 use super::build::LibraryIndex;
+use super::counts::{MultiSpectra, PairCounts};
 use super::scan::QPeak;
 use super::table::Edge;
 use super::topn::TopN;
@@ -27,8 +28,8 @@ pub(super) struct Dense {
     mark: u32,
 }
 
-/// Per-thread working memory for [`LibraryIndex::search_with`]: 2-bit pair
-/// counts per library spectrum and the multi-pair positions (open search), one
+/// Per-thread working memory for [`LibraryIndex::search_with`]: a pair-count
+/// byte per spectrum of a block and the multi-pair positions (open search), one
 /// block accumulator (2^16 spectra × 8 B = 512 KiB, open and identity search), window
 /// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its mark), and the list
@@ -45,7 +46,8 @@ pub struct Scratch {
     pub(super) edges: Vec<Option<(Edge, Edge)>>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
-    pub(super) state: Vec<u64>,
+    pub(super) counts: PairCounts,
+    pub(super) multi: MultiSpectra,
     pub(super) cand: Vec<u32>,
     pub(super) cand_end: Vec<u32>,
     pub(super) order: Vec<u32>,
@@ -64,7 +66,8 @@ impl Scratch {
             + self.edges.capacity() * std::mem::size_of::<Option<(Edge, Edge)>>()
             + self.top.memory_bytes()
             + self.local.capacity() * 8
-            + self.state.capacity() * 8
+            + self.counts.memory_bytes()
+            + self.multi.memory_bytes()
             + (self.cand.capacity() + self.cand_end.capacity()) * 4
             + self.order.capacity() * 4
             + self.terms.capacity() * 4
