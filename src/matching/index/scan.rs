@@ -178,10 +178,10 @@ impl LibraryIndex {
             }
         }
         for blk in 0..nb {
-            self.windows_into(&peaks, blk, &mut wins);
-        }
-        for blk in 0..nb {
             let gbase = (blk as u32) << BLOCK_SHIFT;
+            // The block's exact window edges, resolved only now: its edge
+            // buckets have had the earlier blocks' passes to arrive.
+            self.windows_into(&peaks, blk, &mut wins);
             let bw = &wins[blk * np..(blk + 1) * np];
             let (tag, st) = counts.begin_block();
             // Pass 1: pair counts per spectrum of the block (0, 1, ≥ 2).
@@ -199,9 +199,10 @@ impl LibraryIndex {
             }
             sc.cand_end.clear();
             let mut nc = 0;
+            let cand = &mut sc.cand[..];
             for &(lo, hi) in bw {
                 for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
-                    sc.cand[nc] = pos;
+                    cand[nc] = pos;
                     nc += tag.is_multi(st, f.spec) as usize;
                 }
                 sc.cand_end.push(nc as u32);
