@@ -61,7 +61,8 @@
 //! run table, the block starts with a coarse position → block table, and per
 //! spectrum an `f64` precursor and `u32` external id complete it (~13.3 B/peak
 //! for the 20-peak synthetic libraries); all of these are counted. Per-thread
-//! scratch (for open search 2 bits per library spectrum; for open and
+//! scratch (for open search 64 KiB of pair counts and a bit per library
+//! spectrum; for open and
 //! identity a 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
 //! part of the index and reported by [`Scratch::memory_bytes`].
 //!
@@ -77,8 +78,8 @@
 //! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the
 //! misses of all of a query's runs overlap instead of each waiting in turn.
 //!
-//! **Open search** counts, per block, the pairs of each spectrum in 2 bits
-//! (16 KiB, L1), computes the terms only of spectra with two or more pairs
+//! **Open search** counts, per block, the pairs of each spectrum in a byte
+//! tagged with the block's epoch (`counts`), computes the terms only of spectra with two or more pairs
 //! (a few hundred of the ~25 k touched per query at 10⁶ spectra; summed in
 //! query-peak order, bit for bit the brute force's) and offers them to the
 //! top N; then a single-pair spectrum's score is its one term, and since the
@@ -90,7 +91,7 @@
 //! score below the bar, so it never changes results, only how many terms
 //! are computed (at 10⁶ spectra and top 10, ~6 single-pair terms per query).
 //! It saves little on its own: the cost it removes is a term per pair, and
-//! what remains is reading the windows and the 2-bit count. **Identity
+//! what remains is reading the windows and counting their pairs. **Identity
 //! search** adds each in-range pair's term into a block-sized (2¹⁶ × 8 B)
 //! accumulator and walks the windows again to offer each touched spectrum
 //! once. Top N is a bounded selection with a rising bar (external ids loaded
@@ -112,127 +113,13 @@
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
 //! [`Searcher::search_many`] runs queries on rayon with one scratch per worker.
 //!
-//! Known limit: open search on 10⁶ spectra still reads every pair of its
-//! ~290 windows (16 blocks × ~18 query peaks, ~25 k records, ~3.7 k cache
-//! lines at random places). Until 2026-12-05 most of its time was waiting
-//! for them; since they are prefetched into L2, most of it is the pair
-//! count's read-modify-write (see "Where the time goes now" and
-//! "Prefetching into L2" below). Blocks stay 2¹⁶ spectra because identity
-//! search needs them (a precursor range is one block's windows, not
-//! the library's). A `perf record` profile of 2026-12-04 (on
-//! `examples/index_timing 1000000 --serve`, open) put the hand prefetch loads
-//! at ~14 %, pass 1 ~17 %, pass 2 ~13 %, pass 3's intensity compare (records
-//! re-read from L2) ~15 %, window edges ~10 %; sampling charges a stall to
-//! whichever instruction waits, so those shares hide how much is memory.
-//! Transparent huge pages (THP `always`, a machine setting) took it from
-//! 147–168 µs to 138–144 µs per query in one noisy trial, and from ~116 to
-//! 106–112 µs on 2026-12-05 with 225 MB of the index huge-page backed.
-//!
-//! What the memory of this kind of machine allows one thread (2 cores, KVM;
-//! `benches/probes/memory_runs.c`, 2026-12-04): 8.3–8.5 GB/s streamed
-//! sequentially; runs of 700 B at random places 2.1 GB/s (4.7–4.9 GB/s with
-//! real prefetch instructions); 26–33 ns per 40 B run when the reads are
-//! independent; 250 ns for one random read on a dependency chain (4 KiB
-//! pages: a page walk as well). A query's ~25 k pairs at 8 B are ~200 KB:
-//! streaming them alone takes 40–100 µs. Variants tried on 2026-12-04 (open
-//! search at 10⁶, µs per query; this layout 146–158 in the same runs):
-//! - one block for the whole library (`u32` ids, 12 B records): 140, but
-//!   17.2 B/peak (over the 16 B budget) and identity search 122 µs;
-//! - `_mm_prefetch` instead of plain loads (one `unsafe` line), 1–4 blocks
-//!   ahead: 146–150 — the hand loads already overlap the misses;
-//! - bucket-major records (an open window one contiguous run) as parallel
-//!   `u32` id / `u16` key / `f32` intensity arrays: 200 — fewer bytes in the
-//!   hot pass, but the rare intensity and external-id reads became random
-//!   reads; with a 4-bit intensity class packed into the
-//!   id to skip most of them (bucket-major, 3-byte `u16` id + tag records,
-//!   one group of 16 blocks): 173;
-//! - block-major parallel arrays with a one-pass slot table (first pair per
-//!   spectrum, so no second pass) and classes: 215 — three arrays give three
-//!   random run starts per window instead of one;
-//! - bucket-major 8-byte records naming their block in the spare bits of
-//!   the key field (12 low key bits; one flat loop per window, global 2-bit
-//!   counts): 186 — pass 1 alone took 70 µs, the records arriving at
-//!   ~3 GB/s however far ahead they were touched.
-//!
-//! Where the time goes now (2026-12-05, 10⁶ spectra, open): one query
-//! repeated, so its records stay cached, takes 26.8 µs; distinct queries
-//! take 116 µs (`examples/index_timing`: `open 2000 1` against
-//! `open 3 1000`). About three quarters of a query is waiting on memory,
-//! not computing. More variants tried that day (µs per query at 10⁶, the
-//! current layout measured beside each in the same runs):
-//! - 4-byte records (`u16` id, 12 key bits, a 4-bit intensity class) with
-//!   the exact intensities in a parallel array, read only for pairs the
-//!   class does not settle, and class bounds dropping most multi-pair
-//!   spectra before their intensities are read: 119 vs 120 — half the
-//!   bytes streamed, the same time;
-//! - the same with blocks of 2¹⁸ spectra (18-bit ids, 10 key bits: 72
-//!   runs per query instead of 288): 88–109 vs 108–130, but identity search
-//!   went from 15 to 37 µs (its windows cover 4× the spectra) and hybrid
-//!   search from 1.99 to 2.28 ms, so it was not taken;
-//! - real prefetch instructions (through a crate's safe wrapper) instead of
-//!   the hand loads, on that layout: 90 vs 88;
-//! - a standalone prototype of a leaner scan (4-byte records, one global
-//!   1-bit seen map with a list of repeats, dense sums instead of a sort):
-//!   105–118;
-//! - a prototype of records ordered by (m/z bucket, block) instead of
-//!   (block, m/z), so a window of every block is one region of memory (the
-//!   way to fewer, longer runs without larger blocks for identity search):
-//!   166 vs 215 µs for the block-major order in the same untuned prototype
-//!   (pass 1 59 vs 89), but every window becomes ~3–10 short segments per
-//!   block, and walking them cost most of what the locality saved.
-//!
-//! Fewer, longer runs helped; fewer bytes and prefetch instructions did
-//! not. That fits random reads costing a page walk each on this virtual
-//! machine (250 ns on a dependency chain), whatever is done with the bytes.
-//! `benches/probes/region_runs.c` measures it: summing a query's ~25 k
-//! records of 8 B takes 21–24 µs as 18 runs of 1400 (m/z order alone) and
-//! 63–71 µs as 288 runs of 88 (this block-major order); scattering the long
-//! runs' ids into 16 per-block buffers, so the counts could stay in L1,
-//! brings the long runs back to 67–74 µs; and the 2-bit count over a
-//! 2²⁰-spectrum state (L2) costs 2.0 ns per record with its reset against
-//! 1.4 block by block (L1), ~15 µs more per query.
-//! Random reads, not arithmetic or bytes, set the cost here; the bar (≤ 59–75
-//! µs against Flash's 589–749 µs on this machine) would need well under a
-//! thousand distinct pages touched per query, with identity search kept on
-//! small blocks.
-//!
-//! Prefetching into L2 (2026-12-05, evening; A/B of `examples/index_timing`
-//! binaries at 10⁶ spectra, µs per query, medians of 5 alternating runs):
-//! prefetching every window's bucket span with `prefetcht1` before any
-//! record is read took open search from 125–133 to 93–99 and identity
-//! search from 16 to 12 (the hand loads one block ahead, before, pulled into
-//! L1 and held load-queue entries; `prefetcht0` gave 138, `prefetcht2` 97).
-//! `benches/probes/prefetch_spin.c` shows the prefetch doing its job: 288
-//! runs of 88 records prefetched line by line into L2, then summed after an
-//! 80 µs wait, take 11.5 µs with scalar loads, as long as runs loaded
-//! beforehand (10.3), against 95 with nothing prefetched (a `prefetcht0`
-//! request stays in L1's few miss buffers: 33).
-//!
-//! Where the time goes after it: cut at points in one query, issuing the
-//! prefetches and reading the table rows 4–5 µs; resolving the exact window
-//! edges +10–14; passes 1 and 2 +54–70; the multi-pair terms and pass 3
-//! +4–5. A busy wait of 20–80 µs inserted after the prefetches added its
-//! own length in full. Timed inside the scan after the prefetches and an
-//! 80 µs wait, summing every span's records took 11 µs (so they were
-//! cached), yet passes 1 and 2 still took 64–70 µs; with the 2-bit count's
-//! store removed (a load only, results wrong) they took 42. So the
-//! read-modify-write of the count is what waits: its stores' addresses come
-//! from record loads, and later loads of the state wait on them. Tried that
-//! evening, no gain (µs, beside the committed code in the same runs): a
-//! byte of count state per spectrum (64 KiB, a word shared only by a
-//! repeated spectrum; 111 vs 95); the block's ids gathered into a small
-//! buffer before counting (103.5 vs 92.5); pass 1 storing only each
-//! spectrum's last window, pass 2 marking repeats (94 vs 92.5); 4-byte hot
-//! records with the intensities in a parallel array (89 vs 92.5, and hybrid
-//! search 2.10 → 2.54 ms, its neutral-loss matches then reading two arrays);
-//! the same with 4-bit intensity classes sparing most intensity reads (97
-//! vs 94.5); prefetching 2, 4 or 8 blocks ahead instead of all at once
-//! (95–99 vs 95); an L1-sized hash table for the multi-pair sums instead of
-//! the 512 KiB block accumulator (98.9 vs 97.4); plain loads pulling block
-//! b+1 from L2 into L1 (98.4 vs 96.7). `-C target-cpu=native` (AVX-512)
-//! gave 89 vs 95, not taken: lab PCs without AVX-512 must run the same
-//! binary. Transparent huge pages could not be had on this VM that day
-//! (4 MB backed with THP `always`).
+//! Known limit: open search on 10⁶ spectra reads every pair of its ~290
+//! windows (16 blocks × ~18 query peaks, ~23 k records at random places)
+//! and is about 8× faster than Flash there, short of the 10× bar. Where its
+//! time goes, and the variants measured and not taken, are in
+//! `docs/design/open-search-performance.md`. Blocks stay 2¹⁶ spectra:
+//! identity search needs them (a precursor range is one block's windows),
+//! and larger blocks were slower for open search too.
 //!
 
 mod brute;

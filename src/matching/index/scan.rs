@@ -7,13 +7,15 @@
 //! **Open search** (`open_scan`, every spectrum) does not compute the term of
 //! every pair: almost all of the ~25 k pairs of a query on 10⁶ spectra belong
 //! to spectra with a single pair, whose score is that one term. Per block:
-//! 1. pass 1 counts pairs per spectrum in 2 bits (0, 1, ≥ 2; 16 KiB per
-//!    block, L1-resident) — a load, two ORs and a store per pair;
+//! 1. pass 1 counts pairs per spectrum (0, 1, ≥ 2) in a byte tagged with
+//!    the block's epoch (`counts`; one 64 KiB array serves every block and
+//!    is never cleared between them) — a load, a compare and a store per
+//!    pair;
 //! 2. pass 2 collects the positions of the pairs of multi-pair spectra (a
 //!    few hundred per query) with a branch-free compaction, then adds their
 //!    terms into a block-sized accumulator in query-peak order, so each sum
 //!    is the brute force's, bit for bit; each such spectrum is offered to
-//!    the top N once.
+//!    the top N once and marked in a library-wide bitmap for pass 3.
 //!
 //! Then pass 3 offers single-pair spectra. The exact term is at most
 //! `2·√(ab)` (equality at `a = b`; see `QPeak::prune_span`), so once the
@@ -30,7 +32,8 @@
 //! Before any record is read, the bucket span of every window in every block
 //! (a superset of the window, known from the bucket table alone) is
 //! prefetched into L2 (`prefetch`), so the ~290 runs' cache misses overlap;
-//! the windows' exact edges and the passes then read cached lines.
+//! each block's exact window edges are resolved just before its passes, so
+//! its edge buckets have the earlier blocks' passes to arrive.
 //!
 //! **Identity search** (`scan`, one precursor range — one or two blocks)
 //! adds each in-range pair's term into a block-sized (2¹⁶ × 8 B) accumulator
