@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""A/B of two or more `examples/index_timing` binaries on the same machine.
+
+  cargo build --release --example index_timing && cp target/release/examples/index_timing /tmp/new
+  # (build the other version the same way into /tmp/old)
+  python3 benches/probes/ab_index_timing.py --rounds 8 --modes open /tmp/old /tmp/new
+
+Each binary is started once as `<bin> <n> --serve` (it builds its own index of
+the synthetic library); then, per round and mode, each is asked in turn for one
+timing line (`<mode> <passes> <queries>`: median over passes of the mean µs
+per query), the order reversed every other round so neither always runs
+first. Prints per binary and mode the median, the minimum and every round.
+`--pollute GB` sweeps an array of that size before every timing, the way the
+Python peer's passes evict our data from the caches in flash_peer.py.
+"""
+import argparse
+import statistics
+import subprocess
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bins", nargs="+")
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--modes", default="open")
+    ap.add_argument("--size", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--pollute", type=float, default=0.0)
+    a = ap.parse_args()
+    hog = None
+    if a.pollute > 0:
+        import numpy as np
+
+        hog = np.ones(int(a.pollute * 1e9 / 8), dtype=np.float64)
+    procs = [
+        subprocess.Popen([b, str(a.size), "--serve"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+        for b in a.bins
+    ]
+    for b, p in zip(a.bins, procs):
+        print(b, p.stdout.readline().strip(), flush=True)
+    modes = a.modes.split(",")
+    res = {(b, m): [] for b in a.bins for m in modes}
+    for r in range(a.rounds):
+        order = list(zip(a.bins, procs))
+        if r % 2:
+            order.reverse()
+        for m in modes:
+            for b, p in order:
+                if hog is not None:
+                    hog += 1.0
+                p.stdin.write(f"{m} {a.passes} {a.queries}\n")
+                p.stdin.flush()
+                res[(b, m)].append(float(p.stdout.readline()))
+    for m in modes:
+        for b in a.bins:
+            v = res[(b, m)]
+            print(f"{m:8} {b:24} median {statistics.median(v):9.2f}  min {min(v):9.2f}  "
+                  f"all {' '.join(f'{x:.1f}' for x in v)}")
+    for p in procs:
+        p.stdin.close()
+        p.wait()
+
+
+if __name__ == "__main__":
+    main()
