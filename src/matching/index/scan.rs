@@ -138,6 +138,13 @@ impl LibraryIndex {
         super::prefetch::to_l2(&self.frag[l..h]);
     }
 
+    /// Prefetch the records of every query peak's window in block `blk`.
+    fn prefetch_block(&self, peaks: &[QPeak], blk: usize) {
+        for p in peaks {
+            self.prefetch_window(p.lo, p.hi, blk);
+        }
+    }
+
     /// Window `lo..hi` of edges `(lo, hi)` in block `blk`.
     #[inline]
     pub(super) fn window(&self, lo: Edge, hi: Edge, blk: usize) -> (usize, usize) {
@@ -176,9 +183,7 @@ impl LibraryIndex {
         // record is read, block by block: ~290 short runs at random places
         // whose misses then overlap, instead of each run waiting in turn.
         for blk in 0..nb {
-            for p in &peaks {
-                self.prefetch_window(p.lo, p.hi, blk);
-            }
+            self.prefetch_block(&peaks, blk);
         }
         for blk in 0..nb {
             let gbase = (blk as u32) << BLOCK_SHIFT;
@@ -289,9 +294,7 @@ impl LibraryIndex {
             let full = start == 0 && (all || width == BLOCK as u32);
             // The block's bucket spans are prefetched, then all its windows
             // resolved: their edge scans' misses overlap.
-            for p in &peaks {
-                self.prefetch_window(p.lo, p.hi, blk as usize);
-            }
+            self.prefetch_block(&peaks, blk as usize);
             sc.wins.clear();
             sc.wins.extend(peaks.iter().map(|p| {
                 let (lo, hi) = self.window(p.lo, p.hi, blk as usize);

@@ -29,7 +29,8 @@ pub(super) struct Dense {
 }
 
 /// Per-thread working memory for [`LibraryIndex::search_with`]: a pair-count
-/// byte per spectrum of a block and the multi-pair positions (open search), one
+/// byte per spectrum of a block, a bit per library spectrum marking those
+/// with two or more pairs, and the multi-pair positions (open search), one
 /// block accumulator (2^16 spectra × 8 B = 512 KiB, open and identity search), window
 /// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its mark), and the list
