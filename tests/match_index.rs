@@ -358,6 +358,17 @@ fn search_many_matches_search_and_memory_is_bounded() {
             assert_eq!(index.search(q, &params), brute.search(q, &params));
         }
     }
+    // Windows of ±10 Da: a block holds more pairs than open search has
+    // first-pair codes (65 535), so every pair shares one code and each
+    // multi-pair spectrum's first pair is searched for.
+    let wide = SearchParams::open().with_fragment_tolerance(Tolerance::Da(10.0));
+    for (_, q) in queries.iter().take(2) {
+        assert_eq!(
+            index.search(q, &wide),
+            brute.search(q, &wide),
+            "wide windows"
+        );
+    }
 }
 
 /// Writes our hits for the peer check: `SYNTHWATCH_PEER_OUT=path cargo test

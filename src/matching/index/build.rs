@@ -10,8 +10,11 @@ use crate::matching::CleanSpectrum;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-/// Peaks per bucket and block the fragment table aims for (`u32` entries → ~1 B/peak).
-const FRAG_PEAKS_PER_BUCKET: usize = 4;
+/// Peaks per bucket and block the fragment table aims for (`u32` entries →
+/// ~2 B/peak). Two rather than four halves the records an edge scan counts:
+/// open search at 10⁶ spectra ~7 % faster (min of 20 A/B rounds, 91.7 vs
+/// 99.0 µs, 2026-12-06) for +0.5 B/peak.
+const FRAG_PEAKS_PER_BUCKET: usize = 2;
 /// Spectra per block (`u16` ids within a block; 2^BLOCK_SHIFT × 8 B accumulator).
 pub(super) const BLOCK_SHIFT: u32 = 16;
 pub(super) const BLOCK_MASK: u32 = (1 << BLOCK_SHIFT) - 1;
@@ -21,14 +24,15 @@ const CHUNK_SHIFT: u32 = 16;
 const NL_PEAKS_PER_BUCKET: usize = 16;
 const LIMIT: u64 = u32::MAX as u64 - 1;
 
-/// One indexed fragment (8 B): the low 16 bits of its m/z key (the upper 16
-/// come from its bucket), its spectrum's id within the block (internal id =
-/// block · 2^BLOCK_SHIFT + `spec`), and its halved weighted intensity.
+/// One indexed fragment's position record (4 B): the low 16 bits of its m/z
+/// key (the upper 16 come from its bucket) and its spectrum's id within the
+/// block (internal id = block · 2^BLOCK_SHIFT + `spec`). Its halved weighted
+/// intensity sits at the same position of [`LibraryIndex::frag_int`]: open
+/// search reads the intensities of only a few windows.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Frag {
     pub(super) lo: u16,
     pub(super) spec: u16,
-    pub(super) int: f32,
 }
 
 /// Collects library spectra, then [`IndexBuilder::build`]s a [`LibraryIndex`].
@@ -151,9 +155,9 @@ impl IndexBuilder {
             .map(|f| Frag {
                 lo: f.0 as u16,
                 spec: (f.1 & BLOCK_MASK) as u16,
-                int: f.2,
             })
             .collect();
+        let frag_int: Vec<f32> = frags.iter().map(|f| f.2).collect();
         drop(frags);
 
         // Neutral losses of spectra with a precursor, as a permutation.
@@ -181,6 +185,7 @@ impl IndexBuilder {
             n_with_precursor: n_with_precursor as u32,
             external: order,
             frag,
+            frag_int,
             frag_table,
             int_ceiling,
             block_start,
@@ -220,6 +225,8 @@ pub struct LibraryIndex {
     pub(super) external: Vec<u32>,
     /// Fragments, block by block, each block sorted by m/z key.
     pub(super) frag: Vec<Frag>,
+    /// Halved weighted intensity of each fragment, position for position.
+    pub(super) frag_int: Vec<f32>,
     pub(super) frag_table: BlockTable,
     /// The largest `int.to_bits() − MIN_NORMAL_BITS` of any fragment
     /// (`u32::MAX` if one is not a normal float): a pruning span above it
@@ -259,6 +266,7 @@ impl LibraryIndex {
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         self.frag.capacity() * size_of::<Frag>()
+            + self.frag_int.capacity() * size_of::<f32>()
             + self.nl_perm.capacity() * 4
             + self.frag_table.memory_bytes()
             + (self.block_start.capacity() + self.chunk_block.capacity()) * 4

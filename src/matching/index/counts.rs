@@ -1,110 +1,161 @@
-//! Open search's pair counts: per spectrum of the current block, 0, 1 or
-//! ≥ 2 pairs (a byte each, tagged with the block's epoch so nothing is
-//! cleared between blocks); and, across the library, the set of spectra
-//! found to have two or more (read by the single-pair pass).
+//! Open search's per-block pair record: for each spectrum of the current
+//! block, the block ordinal of its first pair (pairs numbered in the order
+//! the pass meets them), so one pass over the pairs finds every repeat — a
+//! pair whose spectrum already has one — and each repeat leads straight
+//! back to the first pair it needs; and, across the blocks, the spectra
+//! found to have two or more pairs (read by the single-pair pass).
 //!
-//! In epoch `E` a count byte reads `2E` (one pair) or `2E + 1` (two or
-//! more); any other value was left by an earlier block or query and reads
-//! as none. Counting a pair is a load, a compare and a store. One 64 KiB
-//! array serves every block, so it stays in L1/L2 beside the prefetched
-//! fragment runs: a byte per library spectrum (1 MiB at 10⁶) pushed those
-//! runs out of L2, and the 2-bit counts used before cost a shift, two ORs
-//! and a mask per pair. The array is cleared once every 127 epochs.
+//! A block's `u16` slots are tagged by a range of codes `base..base + len`:
+//! code `base + k` says "first pair at ordinal `k`", and any value outside
+//! the range was left by an earlier block or query and reads as "no pair
+//! yet". Ranges only grow between two clears, so an old value never falls
+//! in a new range; the 128 KiB array is cleared when the next range would
+//! pass 65 535 (about every 45 blocks of ~1.4 k pairs). One array serves
+//! every block, so it stays in L2 beside the prefetched fragment runs: a
+//! slot per library spectrum (2 MiB at 10⁶) would push those runs out. A
+//! block with more pairs than codes shares one code among all of them and
+//! the first pairs are then found by one more pass (`scan`).
 
 use super::scan::BLOCK;
 
-/// Epochs between two clears (`2E + 1` must fit a byte).
-const EPOCHS: u8 = 127;
+/// Codes per slot (0 is "never written").
+const CODES: usize = u16::MAX as usize;
 
-/// The count bytes of one block and the epoch of the last block counted.
+/// The first-pair slots of one block and the first code not yet used since
+/// the last clear.
 #[derive(Debug, Default)]
-pub(super) struct PairCounts {
-    bytes: Vec<u8>,
-    epoch: u8,
+pub(super) struct FirstPairs {
+    slots: Vec<u16>,
+    next: usize,
 }
 
-/// The tag `2E` of one block's epoch `E`.
+/// One block's code range `base..base + len`: pair ordinal `k` of the block
+/// has code `base + k`, or, when the block has more pairs than codes, every
+/// pair has code `base` (`len` 1, `step` 0: the slots then only say "has a
+/// pair").
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Tag(u8);
+pub(super) struct Codes {
+    base: u16,
+    len: u16,
+}
 
-impl PairCounts {
-    /// Start counting a block: every count reads 0 under the returned tag.
-    pub(super) fn begin_block(&mut self) -> (Tag, &mut [u8; BLOCK]) {
-        if self.bytes.len() != BLOCK {
-            self.bytes = vec![0; BLOCK];
-            self.epoch = 0;
-        } else if self.epoch >= EPOCHS {
-            self.bytes.fill(0);
-            self.epoch = 0;
+impl FirstPairs {
+    /// Start a block of `pairs` pairs: every spectrum reads "no pair yet"
+    /// under the returned codes.
+    pub(super) fn begin_block(&mut self, pairs: usize) -> (Codes, &mut [u16; BLOCK]) {
+        let len = if pairs < CODES { pairs.max(1) } else { 1 };
+        if self.slots.len() != BLOCK {
+            self.slots = vec![0; BLOCK];
+            self.next = 1;
+        } else if self.next + len > CODES + 1 {
+            self.slots.fill(0);
+            self.next = 1;
         }
-        self.epoch += 1;
-        let bytes = (&mut self.bytes[..]).try_into().expect("block counts");
-        (Tag(self.epoch * 2), bytes)
+        let codes = Codes {
+            base: self.next as u16,
+            len: len as u16,
+        };
+        self.next += len;
+        let slots = (&mut self.slots[..]).try_into().expect("block slots");
+        (codes, slots)
     }
 
     /// Heap bytes held.
     pub(super) fn memory_bytes(&self) -> usize {
-        self.bytes.capacity()
+        self.slots.capacity() * 2
     }
 }
 
-impl Tag {
-    /// Count one pair of block spectrum `s`.
+impl Codes {
+    /// The first code (that of pair ordinal 0).
+    #[inline]
+    pub(super) fn first(self) -> u16 {
+        self.base
+    }
+
+    /// What the code grows by from one pair to the next (0 when every pair
+    /// shares one code).
+    #[inline]
+    pub(super) fn step(self) -> u16 {
+        (self.len > 1) as u16
+    }
+
+    /// Record a pair of block spectrum `s` under `code`: true if it is a
+    /// repeat (the spectrum had a pair already; its slot is kept), false if
+    /// it is the first (its slot becomes `code`).
     #[inline(always)]
-    pub(super) fn count(self, st: &mut [u8; BLOCK], s: u16) {
+    pub(super) fn visit(self, st: &mut [u16; BLOCK], s: u16, code: u16) -> bool {
         let v = st[s as usize];
-        st[s as usize] = self.0 | ((v | 1) == (self.0 | 1)) as u8;
+        let repeat = v.wrapping_sub(self.base) < self.len;
+        if !repeat {
+            st[s as usize] = code;
+        }
+        repeat
     }
 
-    /// Has block spectrum `s` two or more pairs in this epoch?
-    #[inline(always)]
-    pub(super) fn is_multi(self, st: &[u8; BLOCK], s: u16) -> bool {
-        st[s as usize] == self.0 | 1
+    /// The ordinal of the first pair of block spectrum `s` (which has a pair
+    /// in this block), or 0 when every pair shares one code (a lower bound).
+    #[inline]
+    pub(super) fn first_ordinal(self, st: &[u16; BLOCK], s: u16) -> usize {
+        st[s as usize].wrapping_sub(self.base) as usize
     }
 }
 
-/// The library spectra with two or more pairs in the current query: a bit
-/// each, and their ids, so that the end of the query clears only those.
+/// The library spectra with two or more pairs in the current query, block
+/// by block: the single-pair pass asks about only the few pairs that pass
+/// its intensity bound, so a block's few dozen ids are scanned as they are,
+/// and only a long list is sorted, once, for binary search. (A bit per
+/// library spectrum cost a random read-modify-write per mark in a 125 KB
+/// array at 10⁶ spectra; sorting every block's list cost more than all the
+/// lookups.)
 #[derive(Debug, Default)]
 pub(super) struct MultiSpectra {
-    bits: Vec<u64>,
     ids: Vec<u32>,
+    /// Per ended block: the end of its ids and whether they are sorted.
+    ends: Vec<(u32, bool)>,
 }
 
+/// Lists up to this long are scanned, longer ones sorted and searched.
+const SCAN: usize = 32;
+
 impl MultiSpectra {
-    /// Start a query over `n` library spectra (none marked).
-    pub(super) fn begin(&mut self, n: usize) {
-        if self.bits.len() != n.div_ceil(64) {
-            self.bits = vec![0; n.div_ceil(64)];
-            self.ids.clear();
-        }
-        self.clear();
+    /// Start a query (none marked).
+    pub(super) fn begin(&mut self) {
+        self.ids.clear();
+        self.ends.clear();
     }
 
-    /// Mark library spectrum `g` (`g < n`).
+    /// Mark library spectrum `g` of the current block.
     #[inline]
     pub(super) fn mark(&mut self, g: u32) {
-        self.bits[g as usize >> 6] |= 1 << (g & 63);
         self.ids.push(g);
     }
 
-    /// Is library spectrum `g` marked?
-    #[inline]
-    pub(super) fn contains(&self, g: u32) -> bool {
-        self.bits[g as usize >> 6] >> (g & 63) & 1 != 0
+    /// End the current block (blocks are numbered from 0 in the order ended).
+    pub(super) fn end_block(&mut self) {
+        self.ends.push((self.ids.len() as u32, false));
     }
 
-    /// Unmark every marked spectrum.
-    pub(super) fn clear(&mut self) {
-        for &g in &self.ids {
-            self.bits[g as usize >> 6] = 0;
+    /// Is library spectrum `g` marked in ended block `blk`?
+    pub(super) fn contains(&mut self, blk: usize, g: u32) -> bool {
+        let Some(&(end, sorted)) = self.ends.get(blk) else {
+            return false;
+        };
+        let start = blk.checked_sub(1).map_or(0, |b| self.ends[b].0) as usize;
+        let ids = &mut self.ids[start..end as usize];
+        if ids.len() <= SCAN {
+            return ids.contains(&g);
         }
-        self.ids.clear();
+        if !sorted {
+            ids.sort_unstable();
+            self.ends[blk].1 = true;
+        }
+        ids.binary_search(&g).is_ok()
     }
 
     /// Heap bytes held.
     pub(super) fn memory_bytes(&self) -> usize {
-        (self.bits.capacity() * 8) + self.ids.capacity() * 4
+        self.ids.capacity() * 4 + self.ends.capacity() * 8
     }
 }
 
@@ -112,36 +163,64 @@ impl MultiSpectra {
 mod tests {
     use super::*;
 
-    /// Counts saturate at two, read as zero in the next block, and survive
-    /// the clear at the epoch wrap.
+    /// Repeats are found per block, their first pairs' ordinals are kept,
+    /// stale slots read as no pair, across clears, for blocks of few pairs
+    /// and of more pairs than codes.
     #[test]
-    fn counts_are_per_block_across_epoch_wraps() {
-        let mut c = PairCounts::default();
-        for b in 0..3 * EPOCHS as usize + 5 {
-            let (tag, st) = c.begin_block();
-            // Spectrum (b mod 7) gets b mod 4 pairs.
-            let s = (b % 7) as u16;
-            for _ in 0..b % 4 {
-                tag.count(st, s);
+    fn first_pairs_are_per_block_across_clears() {
+        for pairs in [1, 2, 20, 1400, 30_000, CODES - 1, CODES, 70_000] {
+            let mut c = FirstPairs::default();
+            for b in 0..40 {
+                let (codes, st) = c.begin_block(pairs);
+                let (mut code, step) = (codes.first(), codes.step());
+                // Spectrum b mod 7 has a pair at ordinals k, 2k, 3k (k = b mod 4).
+                let s = (b % 7) as u16;
+                let other = ((b + 1) % 7) as u16;
+                let k = b % 4;
+                let mut seen = 0;
+                for ord in 0..pairs.min(20) {
+                    if k > 0 && ord > 0 && ord % k == 0 && ord <= 3 * k {
+                        assert_eq!(codes.visit(st, s, code), seen > 0, "{pairs} {b} {ord}");
+                        seen += 1;
+                    }
+                    code = code.wrapping_add(step);
+                }
+                if seen > 0 {
+                    let want = if pairs < CODES { k } else { 0 };
+                    assert_eq!(codes.first_ordinal(st, s), want, "{pairs} {b}");
+                }
+                // A spectrum seen in earlier blocks reads as no pair yet.
+                assert!(!codes.visit(st, other, codes.first()), "{pairs} {b}: stale");
             }
-            assert_eq!(tag.is_multi(st, s), b % 4 >= 2, "block {b}");
-            // A spectrum counted in earlier blocks reads none: one pair is single.
-            let other = ((b + 1) % 7) as u16;
-            tag.count(st, other);
-            assert!(!tag.is_multi(st, other), "block {b}: stale count");
         }
     }
 
+    /// Short and long block lists (scanned and sorted) answer alike.
     #[test]
-    fn multi_spectra_mark_and_clear() {
+    fn multi_spectra_mark_and_find() {
         let mut m = MultiSpectra::default();
-        m.begin(130);
-        for g in [0, 63, 64, 129] {
-            m.mark(g);
+        for round in 0..2u32 {
+            m.begin();
+            let blocks: Vec<Vec<u32>> = [3u32, 0, 100]
+                .iter()
+                .enumerate()
+                .map(|(b, &n)| {
+                    (0..n)
+                        .map(|k| ((b as u32) << 16) | (k * 7919 + round) & 0xffff)
+                        .collect()
+                })
+                .collect();
+            for ids in &blocks {
+                ids.iter().for_each(|&g| m.mark(g));
+                m.end_block();
+            }
+            for (b, ids) in blocks.iter().enumerate() {
+                for k in 0..0x1_0000u32 {
+                    let g = ((b as u32) << 16) | k;
+                    assert_eq!(m.contains(b, g), ids.contains(&g), "{round} {b} {k}");
+                }
+            }
+            assert!(!m.contains(3, 0), "a block not ended holds nothing");
         }
-        assert!([0, 63, 64, 129].iter().all(|&g| m.contains(g)));
-        assert!(!m.contains(1) && !m.contains(128));
-        m.begin(130);
-        assert!((0..130).all(|g| !m.contains(g)));
     }
 }

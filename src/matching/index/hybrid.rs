@@ -59,9 +59,9 @@ impl LibraryIndex {
                 let (lo, hi) = (lo as usize, hi as usize);
                 let gbase = (blk as u32) << BLOCK_SHIFT;
                 sink ^= sc.touch(self.frag[lo..hi].iter().map(|f| gbase | f.spec as u32));
-                for f in &self.frag[lo..hi] {
+                for (f, &b) in self.frag[lo..hi].iter().zip(&self.frag_int[lo..hi]) {
                     let s = gbase | f.spec as u32;
-                    sc.add(s, pair_term(a, fa, f.int));
+                    sc.add(s, pair_term(a, fa, b));
                     sc.mark(s, tag);
                 }
             }
@@ -78,7 +78,7 @@ impl LibraryIndex {
             nl.extend(
                 self.nl_perm[nlo as usize..nhi as usize]
                     .iter()
-                    .map(|&p| (p, self.spec(p as usize), self.frag[p as usize].int)),
+                    .map(|&p| (p, self.spec(p as usize), self.frag_int[p as usize])),
             );
             sink ^= sc.touch(nl.iter().map(|x| x.1));
             for &(p, s, b) in &nl {
@@ -141,6 +141,7 @@ impl LibraryIndex {
     fn prefetch_nl_frags(&self, (lo, hi): (u32, u32)) {
         for &p in &self.nl_perm[lo as usize..hi as usize] {
             to_l2(from_ref(&self.frag[p as usize]));
+            to_l2(from_ref(&self.frag_int[p as usize]));
         }
     }
 

@@ -49,22 +49,24 @@
 //! Spectra are renumbered by ascending precursor m/z (missing precursors last),
 //! so an identity search touches one contiguous id range, and cut into blocks
 //! of 2¹⁶ consecutive internal ids. The fragments of each block are stored
-//! together, sorted by m/z, as one 8-byte record each: `u16` low key bits (the
-//! `f32` m/z, losslessly, with the bucket table — see `keys`), `u16` spectrum
-//! id within the block, `f32` halved weighted intensity: **8 B/peak**, and a
-//! window's scan reads one contiguous run of records. One bucket table serves
-//! all blocks (`table`): one key geometry, per bucket the start of every
-//! block, bucket-major (~1 entry per 4 peaks, **~1 B/peak**). The neutral-loss
+//! together, sorted by m/z, in two arrays: a 4-byte position record each
+//! (`u16` low key bits — the `f32` m/z, losslessly, with the bucket table,
+//! see `keys` — and `u16` spectrum id within the block) and, position for
+//! position, the `f32` halved weighted intensity: **8 B/peak**. A window is
+//! one contiguous run of each; open search's pass over all pairs reads only
+//! the position records. One bucket table serves all blocks (`table`): one
+//! key geometry, per bucket the start of every block, bucket-major (~1 entry
+//! per 2 peaks, **~2 B/peak**: small buckets keep the edge scans short). The neutral-loss
 //! index is a `u32` permutation of the fragment records sorted by loss
 //! (**4 B/peak**); its edge buckets recompute the loss from precursor and m/z.
 //! The neutral-loss bucket table (~1 entry per 16 peaks), the m/z high-bits
 //! run table, the block starts with a coarse position → block table, and per
-//! spectrum an `f64` precursor and `u32` external id complete it (~13.3 B/peak
-//! for the 20-peak synthetic libraries); all of these are counted. Per-thread
-//! scratch (for open search 64 KiB of pair counts and a bit per library
-//! spectrum; for open and
-//! identity a 512 KiB block accumulator; for hybrid 12 B per library spectrum) is not
-//! part of the index and reported by [`Scratch::memory_bytes`].
+//! spectrum an `f64` precursor and `u32` external id complete it (13.8–14.5
+//! B/peak for the 20-peak synthetic libraries of 10⁶–10⁴ spectra); all of
+//! these are counted. Per-thread scratch (for open search 128 KiB of
+//! first-pair slots and buffers of a block's pairs; for identity a 512 KiB
+//! block accumulator; for hybrid 12 B per library spectrum) is not part of
+//! the index and reported by [`Scratch::memory_bytes`].
 //!
 //! # Search
 //!
@@ -78,11 +80,13 @@
 //! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the
 //! misses of all of a query's runs overlap instead of each waiting in turn.
 //!
-//! **Open search** counts, per block, the pairs of each spectrum in a byte
-//! tagged with the block's epoch (`counts`), computes the terms only of spectra with two or more pairs
-//! (a few hundred of the ~25 k touched per query at 10⁶ spectra; summed in
-//! query-peak order, bit for bit the brute force's) and offers them to the
-//! top N; then a single-pair spectrum's score is its one term, and since the
+//! **Open search** makes one pass per block over its pairs' position
+//! records, keeping each spectrum's first-pair ordinal in a `u16` slot
+//! tagged with the block's code range (`counts`) and collecting the repeats;
+//! it computes the terms only of spectra with two or more pairs (a few
+//! hundred of the ~25 k touched per query at 10⁶ spectra; each first pair
+//! found from its ordinal, summed in query-peak order, bit for bit the
+//! brute force's) and offers them to the top N; then a single-pair spectrum's score is its one term, and since the
 //! term of a pair is at most `2·√(ab)`, a pair whose library intensity is
 //! below `(bar − 1e-5)²/4a` cannot reach the top N's bar and is skipped
 //! after one compare. **This pruning is exact** (same hits, same scores to
@@ -127,6 +131,7 @@ mod build;
 mod counts;
 mod hybrid;
 mod keys;
+mod multis;
 mod prefetch;
 mod scan;
 mod search;

@@ -7,15 +7,19 @@
 //! **Open search** (`open_scan`, every spectrum) does not compute the term of
 //! every pair: almost all of the ~25 k pairs of a query on 10⁶ spectra belong
 //! to spectra with a single pair, whose score is that one term. Per block:
-//! 1. pass 1 counts pairs per spectrum (0, 1, ≥ 2) in a byte tagged with
-//!    the block's epoch (`counts`; one 64 KiB array serves every block and
-//!    is never cleared between them) — a load, a compare and a store per
-//!    pair;
-//! 2. pass 2 collects the positions of the pairs of multi-pair spectra (a
-//!    few hundred per query) with a branch-free compaction, then adds their
-//!    terms into a block-sized accumulator in query-peak order, so each sum
-//!    is the brute force's, bit for bit; each such spectrum is offered to
-//!    the top N once and marked in a library-wide bitmap for pass 3.
+//! 1. one pass over the block's pairs, reading only the 4-byte position
+//!    records, keeps per spectrum the block ordinal of its first pair
+//!    (`counts::FirstPairs`: a `u16` slot tagged by the block's code range,
+//!    so one 128 KiB array serves every block uncleared) and collects the
+//!    positions of repeats — pairs of a spectrum seen before, a few hundred
+//!    per query — behind a branch that is almost never taken: a load, a
+//!    compare and a store per pair;
+//! 2. each repeat's spectrum is a multi-pair spectrum; its first repeat
+//!    brings in its first pair, straight from the recorded ordinal, which
+//!    precedes every repeat, so its terms are summed in query-peak order and
+//!    each sum is the brute force's, bit for bit (`multis`: a list indexed
+//!    by first ordinal, small enough for L1); each such spectrum is offered
+//!    to the top N once and listed for pass 3 (`counts::MultiSpectra`).
 //!
 //! Then pass 3 offers single-pair spectra. The exact term is at most
 //! `2·√(ab)` (equality at `a = b`; see `QPeak::prune_span`), so once the
@@ -31,7 +35,9 @@
 //!
 //! Before any record is read, the bucket span of every window in every block
 //! (a superset of the window, known from the bucket table alone) is
-//! prefetched into L2 (`prefetch`), so the ~290 runs' cache misses overlap;
+//! prefetched into L2 (`prefetch`), positions and intensities, so the ~290
+//! runs' cache misses overlap (the intensities of the repeats and of pass 3
+//! are read at random, and missing them cost far more than fetching all);
 //! each block's exact window edges are resolved just before its passes, so
 //! its edge buckets have the earlier blocks' passes to arrive.
 //!
@@ -136,6 +142,7 @@ impl LibraryIndex {
     pub(super) fn prefetch_window(&self, lo: Edge, hi: Edge, blk: usize) {
         let (l, h) = self.frag_table.bucket_span(lo, hi, blk);
         super::prefetch::to_l2(&self.frag[l..h]);
+        super::prefetch::to_l2(&self.frag_int[l..h]);
     }
 
     /// Prefetch the records of every query peak's window in block `blk`.
@@ -160,6 +167,50 @@ impl LibraryIndex {
         }));
     }
 
+    /// The position of block spectrum `s`'s first pair, block ordinal `k0`
+    /// of windows `bw`, with its window (`starts`: each window's first
+    /// ordinal); `None` if that pair is not `s`'s (cannot happen: a guard).
+    fn first_pair(
+        &self,
+        bw: &[(u32, u32)],
+        starts: &[u32],
+        k0: usize,
+        s: u16,
+    ) -> Option<(usize, usize)> {
+        // The window of ordinal k0, without a branch per window.
+        let w = starts
+            .iter()
+            .map(|&o| (o as usize <= k0) as usize)
+            .sum::<usize>()
+            .checked_sub(1)?;
+        let (lo, hi) = bw[w];
+        let at = lo as usize + (k0 - starts[w] as usize);
+        (at < hi as usize && self.frag.get(at)?.spec == s).then_some((w, at))
+    }
+
+    /// The block ordinal of the first pair of each spectrum with a repeat in
+    /// `repeats` (positions), in `out` by block spectrum (others `u32::MAX`).
+    #[cold]
+    #[inline(never)]
+    fn first_ordinals(&self, bw: &[(u32, u32)], repeats: &[u32], out: &mut Vec<u32>) {
+        const WANTED: u32 = u32::MAX - 1;
+        out.clear();
+        out.resize(BLOCK, u32::MAX);
+        for &pos in repeats {
+            out[self.frag[pos as usize].spec as usize] = WANTED;
+        }
+        let mut ord = 0;
+        for &(lo, hi) in bw {
+            for f in &self.frag[lo as usize..hi as usize] {
+                let o = &mut out[f.spec as usize];
+                if *o == WANTED {
+                    *o = ord;
+                }
+                ord += 1;
+            }
+        }
+    }
+
     /// Open search: product-match scores of every library spectrum, offered
     /// to `sc.top`, without computing the term of every pair (module docs,
     /// "Open search").
@@ -169,11 +220,9 @@ impl LibraryIndex {
             return;
         }
         let nb = ((n - 1) >> BLOCK_SHIFT) as usize + 1;
-        let mut counts = std::mem::take(&mut sc.counts);
+        let mut firsts = std::mem::take(&mut sc.firsts);
         let mut multi = std::mem::take(&mut sc.multi);
-        multi.begin(n as usize);
-        let mut buf = take_block_acc(sc);
-        let local: &mut [Acc; BLOCK] = (&mut buf[..]).try_into().expect("block accumulator");
+        multi.begin();
         let peaks = std::mem::take(&mut sc.qpeaks);
         let np = peaks.len();
         let mut wins = std::mem::take(&mut sc.wins);
@@ -191,53 +240,74 @@ impl LibraryIndex {
             // buckets have had the earlier blocks' passes to arrive.
             self.windows_into(&peaks, blk, &mut wins);
             let bw = &wins[blk * np..(blk + 1) * np];
-            let (tag, st) = counts.begin_block();
-            // Pass 1: pair counts per spectrum of the block (0, 1, ≥ 2).
-            for &(lo, hi) in bw {
-                for f in &self.frag[lo as usize..hi as usize] {
-                    tag.count(st, f.spec);
-                }
-            }
-            // Pass 2: the positions of the pairs of multi-pair spectra, window
-            // by window (a branch-free compaction: a few hundred of ~25 k
-            // pairs qualify, at places no branch predictor could learn).
             let total: usize = bw.iter().map(|&(lo, hi)| (hi - lo) as usize).sum();
+            let (codes, st) = firsts.begin_block(total);
+            // One pass over the block's pairs: each spectrum's first pair
+            // records its window; the positions of repeats (pairs of a
+            // spectrum seen before — a few hundred of ~25 k) are collected
+            // with a branch-free compaction, window by window.
             if sc.cand.len() <= total {
                 sc.cand.resize(total + 1, 0);
             }
             sc.cand_end.clear();
+            sc.starts.clear();
             let mut nc = 0;
             let cand = &mut sc.cand[..];
+            let (mut code, step) = (codes.first(), codes.step());
+            let mut ord = 0;
             for &(lo, hi) in bw {
+                sc.starts.push(ord);
+                ord += hi - lo;
                 for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
-                    cand[nc] = pos;
-                    nc += tag.is_multi(st, f.spec) as usize;
+                    if codes.visit(st, f.spec, code) {
+                        cand[nc] = pos;
+                        nc += 1;
+                    }
+                    code = code.wrapping_add(step);
                 }
                 sc.cand_end.push(nc as u32);
             }
-            // Their terms, summed per spectrum in query-peak order (so each
-            // sum is the brute force's, bit for bit), then each spectrum
-            // offered once.
+            // Multi-pair spectra's terms, summed per spectrum in query-peak
+            // order (so each sum is the brute force's, bit for bit): a
+            // spectrum's first repeat brings in its first pair, found from
+            // its recorded ordinal, which precedes every repeat.
+            // With one code for the whole block (more pairs than codes),
+            // the slots say only "has a pair": one more pass finds the
+            // multi-pair spectra's first ordinals.
+            let shared = codes.step() == 0;
+            if shared {
+                self.first_ordinals(bw, &sc.cand[..nc], &mut sc.first_ord);
+            }
+            let mut ms = std::mem::take(&mut sc.multis);
+            ms.begin(total);
             let mut from = 0;
             for (p, &end) in peaks.iter().zip(&sc.cand_end) {
                 for &pos in &sc.cand[from..end as usize] {
-                    let f = &self.frag[pos as usize];
-                    let e = &mut local[f.spec as usize];
-                    e.score += pair_term(p.a, p.fa, f.int);
+                    let s = self.frag[pos as usize].spec;
+                    let k0 = if shared {
+                        sc.first_ord[s as usize] as usize
+                    } else {
+                        codes.first_ordinal(st, s)
+                    };
+                    let e = ms.entry(k0, s, || match self.first_pair(bw, &sc.starts, k0, s) {
+                        Some((w, first)) => {
+                            let b = self.frag_int[first];
+                            (0.0 + pair_term(peaks[w].a, peaks[w].fa, b), 1)
+                        }
+                        None => (0.0, 0),
+                    });
+                    e.score += pair_term(p.a, p.fa, self.frag_int[pos as usize]);
                     e.count += 1;
                 }
                 from = end as usize;
             }
-            for &pos in &sc.cand[..nc] {
-                let s = self.frag[pos as usize].spec;
-                let e = &mut local[s as usize];
-                if e.count > 0 {
-                    let e = std::mem::take(e);
-                    let g = gbase | s as u32;
-                    multi.mark(g);
-                    sc.top.offer(e.score, g, e.count, &self.external);
-                }
+            for e in &ms.list {
+                let g = gbase | e.spec as u32;
+                multi.mark(g);
+                sc.top.offer(e.score, g, e.count, &self.external);
             }
+            multi.end_block();
+            sc.multis = ms;
         }
         // Pass 3, once every multi-pair spectrum is offered: a single-pair
         // spectrum's score is its one term, and the bound 2·√(ab) skips
@@ -258,11 +328,12 @@ impl LibraryIndex {
             for blk in 0..nb {
                 let gbase = (blk as u32) << BLOCK_SHIFT;
                 let (lo, hi) = wins[blk * np + k as usize];
-                for f in &self.frag[lo as usize..hi as usize] {
-                    if f.int.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
+                let (lo, hi) = (lo as usize, hi as usize);
+                for (f, &b) in self.frag[lo..hi].iter().zip(&self.frag_int[lo..hi]) {
+                    if b.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
                         let g = gbase | f.spec as u32;
-                        if !multi.contains(g) {
-                            let t = 0.0 + pair_term(p.a, p.fa, f.int);
+                        if !multi.contains(blk, g) {
+                            let t = 0.0 + pair_term(p.a, p.fa, b);
                             sc.top.offer(t, g, 1, &self.external);
                             span = p.prune_span(sc.top.bar());
                         }
@@ -272,10 +343,8 @@ impl LibraryIndex {
         }
         sc.wins = wins;
         sc.qpeaks = peaks;
-        multi.clear();
-        sc.counts = counts;
+        sc.firsts = firsts;
         sc.multi = multi;
-        sc.local = buf;
     }
 
     /// Product-match scores of internal spectra `s0..s1`, offered to `sc.top`.
@@ -301,11 +370,12 @@ impl LibraryIndex {
                 (lo as u32, hi as u32)
             }));
             for (p, &(lo, hi)) in peaks.iter().zip(&sc.wins) {
-                let frag = &self.frag[lo as usize..hi as usize];
+                let (lo, hi) = (lo as usize, hi as usize);
+                let (frag, ints) = (&self.frag[lo..hi], &self.frag_int[lo..hi]);
                 if full {
                     sc.terms.clear();
                     sc.terms
-                        .extend(frag.iter().map(|f| pair_term(p.a, p.fa, f.int)));
+                        .extend(ints.iter().map(|&b| pair_term(p.a, p.fa, b)));
                     for (f, &t) in frag.iter().zip(&sc.terms) {
                         let e = &mut local[f.spec as usize & (BLOCK - 1)];
                         e.score += t;
@@ -313,10 +383,10 @@ impl LibraryIndex {
                     }
                 } else {
                     // Few spectra of the window are in range: terms only for those.
-                    for f in frag {
+                    for (f, &b) in frag.iter().zip(ints) {
                         if (f.spec as u32).wrapping_sub(start) < width {
                             let e = &mut local[f.spec as usize & (BLOCK - 1)];
-                            e.score += pair_term(p.a, p.fa, f.int);
+                            e.score += pair_term(p.a, p.fa, b);
                             e.count += 1;
                         }
                     }

@@ -4,7 +4,8 @@
 //! touched entries; then the top N.
 
 use super::build::LibraryIndex;
-use super::counts::{MultiSpectra, PairCounts};
+use super::counts::{FirstPairs, MultiSpectra};
+use super::multis::BlockMultis;
 use super::scan::QPeak;
 use super::table::Edge;
 use super::topn::TopN;
@@ -28,10 +29,10 @@ pub(super) struct Dense {
     mark: u32,
 }
 
-/// Per-thread working memory for [`LibraryIndex::search_with`]: a pair-count
-/// byte per spectrum of a block, a bit per library spectrum marking those
-/// with two or more pairs, and the multi-pair positions (open search), one
-/// block accumulator (2^16 spectra × 8 B = 512 KiB, open and identity search), window
+/// Per-thread working memory for [`LibraryIndex::search_with`]: a
+/// first-pair slot per spectrum of a block, the repeats' positions, the
+/// block's multi-pair sums and the list of multi-pair spectra (open search),
+/// one block accumulator (2^16 spectra × 8 B = 512 KiB, identity search), window
 /// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its mark), and the list
 /// that lets a query reset only what it touched. Reusable across queries (and
@@ -47,10 +48,13 @@ pub struct Scratch {
     pub(super) edges: Vec<Option<(Edge, Edge)>>,
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
-    pub(super) counts: PairCounts,
+    pub(super) firsts: FirstPairs,
     pub(super) multi: MultiSpectra,
     pub(super) cand: Vec<u32>,
     pub(super) cand_end: Vec<u32>,
+    pub(super) starts: Vec<u32>,
+    pub(super) first_ord: Vec<u32>,
+    pub(super) multis: BlockMultis,
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
@@ -67,9 +71,14 @@ impl Scratch {
             + self.edges.capacity() * std::mem::size_of::<Option<(Edge, Edge)>>()
             + self.top.memory_bytes()
             + self.local.capacity() * 8
-            + self.counts.memory_bytes()
+            + self.firsts.memory_bytes()
             + self.multi.memory_bytes()
-            + (self.cand.capacity() + self.cand_end.capacity()) * 4
+            + self.multis.memory_bytes()
+            + (self.cand.capacity()
+                + self.cand_end.capacity()
+                + self.starts.capacity()
+                + self.first_ord.capacity())
+                * 4
             + self.order.capacity() * 4
             + self.terms.capacity() * 4
             + self.wins.capacity() * 8
