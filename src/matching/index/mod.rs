@@ -119,7 +119,8 @@
 //!
 //! Known limit: open search on 10⁶ spectra reads every pair of its ~290
 //! windows (16 blocks × ~18 query peaks, ~23 k records at random places)
-//! and is about 7× faster than Flash there, short of the 10× bar. Where its
+//! and is 8.8–10.5× faster than Flash there in same-hour runs (2026-12-06),
+//! at but not reliably over the 10× bar. Where its
 //! time goes, and the variants measured and not taken, are in
 //! `docs/design/open-search-performance.md`. Blocks stay 2¹⁶ spectra:
 //! identity search needs them (a precursor range is one block's windows),
