@@ -359,8 +359,9 @@ fn search_many_matches_search_and_memory_is_bounded() {
         }
     }
     // Windows of ±10 Da: a block holds more pairs than open search has
-    // first-pair codes (65 535), so every pair shares one code and each
-    // multi-pair spectrum's first pair is searched for.
+    // first-pair codes (65 535), so every pair shares one code and the
+    // multi-pair spectra's first pairs are found by one more pass (a first
+    // version of that path summed every spectrum into one entry).
     let wide = SearchParams::open().with_fragment_tolerance(Tolerance::Da(10.0));
     for (_, q) in queries.iter().take(2) {
         assert_eq!(

@@ -28,7 +28,8 @@ const LIMIT: u64 = u32::MAX as u64 - 1;
 /// key (the upper 16 come from its bucket) and its spectrum's id within the
 /// block (internal id = block · 2^BLOCK_SHIFT + `spec`). Its halved weighted
 /// intensity sits at the same position of [`LibraryIndex::frag_int`]: open
-/// search reads the intensities of only a few windows.
+/// search's pass over every pair reads only these records, the intensities
+/// only for its few multi-pair spectra and single-pair candidates.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Frag {
     pub(super) lo: u16,

@@ -94,7 +94,8 @@ impl Codes {
     }
 
     /// The ordinal of the first pair of block spectrum `s` (which has a pair
-    /// in this block), or 0 when every pair shares one code (a lower bound).
+    /// in this block); meaningless when every pair shares one code (`step`
+    /// 0, where the slots only say "has a pair").
     #[inline]
     pub(super) fn first_ordinal(self, st: &[u16; BLOCK], s: u16) -> usize {
         st[s as usize].wrapping_sub(self.base) as usize

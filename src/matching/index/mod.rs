@@ -86,8 +86,9 @@
 //! it computes the terms only of spectra with two or more pairs (a few
 //! hundred of the ~25 k touched per query at 10⁶ spectra; each first pair
 //! found from its ordinal, summed in query-peak order, bit for bit the
-//! brute force's) and offers them to the top N; then a single-pair spectrum's score is its one term, and since the
-//! term of a pair is at most `2·√(ab)`, a pair whose library intensity is
+//! brute force's) and offers them to the top N; then a single-pair
+//! spectrum's score is its one term, and since the term of a pair is at
+//! most `2·√(ab)`, a pair whose library intensity is
 //! below `(bar − 1e-5)²/4a` cannot reach the top N's bar and is skipped
 //! after one compare. **This pruning is exact** (same hits, same scores to
 //! the bit, any `top_n` / `min_score`; tested against the brute force with

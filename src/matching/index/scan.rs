@@ -243,9 +243,9 @@ impl LibraryIndex {
             let total: usize = bw.iter().map(|&(lo, hi)| (hi - lo) as usize).sum();
             let (codes, st) = firsts.begin_block(total);
             // One pass over the block's pairs: each spectrum's first pair
-            // records its window; the positions of repeats (pairs of a
-            // spectrum seen before — a few hundred of ~25 k) are collected
-            // with a branch-free compaction, window by window.
+            // records its block ordinal; the positions of repeats (pairs of
+            // a spectrum seen before — a few hundred of ~25 k) are listed
+            // behind a branch that is almost never taken, window by window.
             if sc.cand.len() <= total {
                 sc.cand.resize(total + 1, 0);
             }
@@ -270,15 +270,14 @@ impl LibraryIndex {
             // Multi-pair spectra's terms, summed per spectrum in query-peak
             // order (so each sum is the brute force's, bit for bit): a
             // spectrum's first repeat brings in its first pair, found from
-            // its recorded ordinal, which precedes every repeat.
-            // With one code for the whole block (more pairs than codes),
-            // the slots say only "has a pair": one more pass finds the
-            // multi-pair spectra's first ordinals.
+            // its recorded ordinal, which precedes every repeat. With one
+            // code for the whole block (more pairs than codes) the slots say
+            // only "has a pair", and one more pass finds those ordinals.
             let shared = codes.step() == 0;
             if shared {
                 self.first_ordinals(bw, &sc.cand[..nc], &mut sc.first_ord);
             }
-            let mut ms = std::mem::take(&mut sc.multis);
+            let mut ms = std::mem::take(&mut sc.multi_sums);
             ms.begin(total);
             let mut from = 0;
             for (p, &end) in peaks.iter().zip(&sc.cand_end) {
@@ -294,7 +293,10 @@ impl LibraryIndex {
                             let b = self.frag_int[first];
                             (0.0 + pair_term(peaks[w].a, peaks[w].fa, b), 1)
                         }
-                        None => (0.0, 0),
+                        None => {
+                            debug_assert!(false, "first pair of {s} not at ordinal {k0}");
+                            (0.0, 0)
+                        }
                     });
                     e.score += pair_term(p.a, p.fa, self.frag_int[pos as usize]);
                     e.count += 1;
@@ -307,7 +309,7 @@ impl LibraryIndex {
                 sc.top.offer(e.score, g, e.count, &self.external);
             }
             multi.end_block();
-            sc.multis = ms;
+            sc.multi_sums = ms;
         }
         // Pass 3, once every multi-pair spectrum is offered: a single-pair
         // spectrum's score is its one term, and the bound 2·√(ab) skips

@@ -54,7 +54,7 @@ pub struct Scratch {
     pub(super) cand_end: Vec<u32>,
     pub(super) starts: Vec<u32>,
     pub(super) first_ord: Vec<u32>,
-    pub(super) multis: BlockMultis,
+    pub(super) multi_sums: BlockMultis,
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
@@ -73,7 +73,7 @@ impl Scratch {
             + self.local.capacity() * 8
             + self.firsts.memory_bytes()
             + self.multi.memory_bytes()
-            + self.multis.memory_bytes()
+            + self.multi_sums.memory_bytes()
             + (self.cand.capacity()
                 + self.cand_end.capacity()
                 + self.starts.capacity()
