@@ -54,7 +54,13 @@ fn arb_peaks(max_mz: f32) -> impl Strategy<Value = Vec<(f32, f32)>> {
             .prop_map(|k| k as f32 * 0.005)
             .boxed(),
     ];
-    prop::collection::vec((mz, 0.01f32..100.0), 0..12)
+    // Now and then intensities over ten decades, so every intensity class
+    // of open search's bounds (down to the catch-all lowest) is met.
+    let int = prop_oneof![
+        3 => (0.01f32..100.0).boxed(),
+        1 => (-10.0f32..0.0).prop_map(|e| 10f32.powf(e)).boxed(),
+    ];
+    prop::collection::vec((mz, int), 0..12)
 }
 
 fn arb_spectrum() -> impl Strategy<Value = CleanSpectrum> {

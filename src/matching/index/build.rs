@@ -1,7 +1,7 @@
 //! [`IndexBuilder`] → immutable [`LibraryIndex`] (layout in the module docs).
 
+use super::classes::{class_of, KEY_BITS, KEY_MASK};
 use super::keys::{from_key, key, Buckets};
-use super::scan::MIN_NORMAL_BITS;
 use super::search::Scratch;
 use super::table::BlockTable;
 use super::weight::prepare;
@@ -18,18 +18,22 @@ const FRAG_PEAKS_PER_BUCKET: usize = 2;
 /// Spectra per block (`u16` ids within a block; 2^BLOCK_SHIFT × 8 B accumulator).
 pub(super) const BLOCK_SHIFT: u32 = 16;
 pub(super) const BLOCK_MASK: u32 = (1 << BLOCK_SHIFT) - 1;
+/// Granularity of the position → bucket-row table (~0.06 B/peak).
+const ROW_CHUNK_SHIFT: u32 = 6;
 /// Granularity of the position → block table.
 const CHUNK_SHIFT: u32 = 16;
 /// The neutral-loss table is coarser (hybrid only; ~0.25 B/peak).
 const NL_PEAKS_PER_BUCKET: usize = 16;
 const LIMIT: u64 = u32::MAX as u64 - 1;
 
-/// One indexed fragment's position record (4 B): the low 16 bits of its m/z
-/// key (the upper 16 come from its bucket) and its spectrum's id within the
-/// block (internal id = block · 2^BLOCK_SHIFT + `spec`). Its halved weighted
-/// intensity sits at the same position of [`LibraryIndex::frag_int`]: open
-/// search's pass over every pair reads only these records, the intensities
-/// only for its few multi-pair spectra and single-pair candidates.
+/// One indexed fragment's position record (4 B): in `lo`, the low
+/// [`KEY_BITS`] bits of its m/z key (the others come from its bucket) and
+/// above them its intensity class (`classes`); in `spec`, its spectrum's id
+/// within the block (internal id = block · 2^BLOCK_SHIFT + `spec`). Its
+/// halved weighted intensity sits at the same position of
+/// [`LibraryIndex::frag_int`]: open search reads only these records for
+/// every pair, and the intensities only for the few pairs whose class bound
+/// reaches its bar.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Frag {
     pub(super) lo: u16,
@@ -141,20 +145,12 @@ impl IndexBuilder {
             .collect();
         let keys: Vec<u32> = frags.iter().map(|f| f.0).collect();
         let frag_table = BlockTable::build(&keys, &block_start, FRAG_PEAKS_PER_BUCKET);
-        let mut hi_start = Vec::new();
-        let mut hi_val = Vec::new();
-        for (i, &k) in keys.iter().enumerate() {
-            if hi_val.last() != Some(&(k & !0xffff)) {
-                hi_start.push(i as u32);
-                hi_val.push(k & !0xffff);
-            }
-        }
         let internal: Vec<u32> = frags.iter().map(|f| f.1).collect();
-        let int_ceiling = int_ceiling(frags.iter().map(|f| f.2));
+        let class_max = frags.iter().map(|f| class_of(f.2)).max().unwrap_or(0);
         let frag: Vec<Frag> = frags
             .iter()
             .map(|f| Frag {
-                lo: f.0 as u16,
+                lo: (f.0 as u16 & KEY_MASK) | class_of(f.2) << KEY_BITS,
                 spec: (f.1 & BLOCK_MASK) as u16,
             })
             .collect();
@@ -180,7 +176,7 @@ impl IndexBuilder {
         drop(nl_keys);
         let nl_perm: Vec<u32> = nl.iter().map(|&x| x as u32).collect();
 
-        LibraryIndex {
+        let mut index = LibraryIndex {
             weighting: self.weighting,
             precursor,
             n_with_precursor: n_with_precursor as u32,
@@ -188,30 +184,23 @@ impl IndexBuilder {
             frag,
             frag_int,
             frag_table,
-            int_ceiling,
+            class_max,
             block_start,
             chunk_block,
-            hi_start,
-            hi_val,
+            row_chunk: Vec::new(),
             nl_perm,
             nl_buckets,
             pool: Mutex::new(Vec::new()),
-        }
+        };
+        index.row_chunk = (0..index.frag.len().div_ceil(1 << ROW_CHUNK_SHIFT))
+            .map(|c| {
+                let p = c << ROW_CHUNK_SHIFT;
+                let rows = index.frag_table.end_row();
+                index.frag_table.row_of(p, index.block_of(p), 0, rows) as u32
+            })
+            .collect();
+        index
     }
-}
-
-/// See [`LibraryIndex::int_ceiling`].
-fn int_ceiling(ints: impl Iterator<Item = f32>) -> u32 {
-    ints.map(|x| {
-        let bits = x.to_bits();
-        if x.is_normal() && x > 0.0 {
-            bits - MIN_NORMAL_BITS
-        } else {
-            u32::MAX
-        }
-    })
-    .max()
-    .unwrap_or(0)
 }
 
 /// An immutable entropy-similarity library index; search it through
@@ -229,17 +218,18 @@ pub struct LibraryIndex {
     /// Halved weighted intensity of each fragment, position for position.
     pub(super) frag_int: Vec<f32>,
     pub(super) frag_table: BlockTable,
-    /// The largest `int.to_bits() − MIN_NORMAL_BITS` of any fragment
-    /// (`u32::MAX` if one is not a normal float): a pruning span above it
-    /// rejects every fragment, so open search's single-pair pass skips the window.
-    pub(super) int_ceiling: u32,
+    /// The highest intensity class of any fragment: a query peak whose
+    /// bound for it is below the bar cannot add a single-pair hit, so open
+    /// search's single-pair pass skips its windows.
+    pub(super) class_max: u16,
     /// First fragment position of each block (one extra entry: the total).
     pub(super) block_start: Vec<u32>,
     /// Block holding fragment position `c · 2^CHUNK_SHIFT`, for [`LibraryIndex::spec`].
     chunk_block: Vec<u32>,
-    /// Runs of fragment keys sharing their upper 16 bits (start index, bits).
-    hi_start: Vec<u32>,
-    hi_val: Vec<u32>,
+    /// The bucket-table row holding fragment position `c · 2^ROW_CHUNK_SHIFT`
+    /// in its block, so finding a fragment's row (for its key's upper bits)
+    /// searches only the few rows of its chunk.
+    row_chunk: Vec<u32>,
     pub(super) nl_perm: Vec<u32>,
     pub(super) nl_buckets: Buckets,
     pub(super) pool: Mutex<Vec<Scratch>>,
@@ -262,8 +252,8 @@ impl LibraryIndex {
     }
 
     /// Heap bytes of the index proper: fragment arrays, neutral-loss
-    /// permutation, both bucket tables, the high-bits run table and the
-    /// per-spectrum precursor and id arrays (not the per-thread scratch).
+    /// permutation, both bucket tables, the position → row and → block
+    /// tables and the per-spectrum precursor and id arrays (not the per-thread scratch).
     pub fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         self.frag.capacity() * size_of::<Frag>()
@@ -272,26 +262,48 @@ impl LibraryIndex {
             + self.frag_table.memory_bytes()
             + (self.block_start.capacity() + self.chunk_block.capacity()) * 4
             + self.nl_buckets.memory_bytes()
-            + (self.hi_start.capacity() + self.hi_val.capacity()) * 4
+            + self.row_chunk.capacity() * 4
             + self.precursor.capacity() * size_of::<f64>()
             + self.external.capacity() * 4
     }
 
-    /// The exact fragment key (`f32` m/z order key) of fragment `p`.
+    /// The exact fragment key (`f32` m/z order key) of fragment `p`: its
+    /// bucket's upper bits (the bucket row found among the few of its
+    /// position chunk) and its record's low bits.
     #[inline]
     pub(super) fn frag_key(&self, p: usize) -> u32 {
-        let run = self.hi_start.partition_point(|&s| s as usize <= p) - 1;
-        self.hi_val[run] | self.frag[p].lo as u32
+        let blk = self.block_of(p);
+        let in_block = |q: usize| {
+            (self.block_start[blk] as usize..self.block_start[blk + 1] as usize).contains(&q)
+        };
+        let c = p >> ROW_CHUNK_SHIFT;
+        let first = if in_block(c << ROW_CHUNK_SHIFT) {
+            self.row_chunk[c] as usize
+        } else {
+            0
+        };
+        let last = match self.row_chunk.get(c + 1) {
+            Some(&r) if in_block((c + 1) << ROW_CHUNK_SHIFT) => r as usize,
+            _ => self.frag_table.end_row(),
+        };
+        let row = self.frag_table.row_of(p, blk, first, last);
+        self.frag_table.row_high(row) | (self.frag[p].lo & KEY_MASK) as u32
+    }
+
+    /// The block holding fragment position `p`.
+    #[inline]
+    fn block_of(&self, p: usize) -> usize {
+        let mut b = self.chunk_block[p >> CHUNK_SHIFT] as usize;
+        while self.block_start[b + 1] as usize <= p {
+            b += 1;
+        }
+        b
     }
 
     /// Internal spectrum id of fragment `p`.
     #[inline]
     pub(super) fn spec(&self, p: usize) -> u32 {
-        let mut b = self.chunk_block[p >> CHUNK_SHIFT] as usize;
-        while self.block_start[b + 1] as usize <= p {
-            b += 1;
-        }
-        ((b as u32) << BLOCK_SHIFT) | self.frag[p].spec as u32
+        ((self.block_of(p) as u32) << BLOCK_SHIFT) | self.frag[p].spec as u32
     }
 
     /// The neutral-loss key of fragment `p` (its spectrum has a precursor).
@@ -311,14 +323,42 @@ impl LibraryIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::MsPeak;
 
+    /// Every fragment's key, rebuilt from its bucket row and its record's
+    /// low bits, is the key of the m/z it was built from, in every block
+    /// (two blocks, dense and sparse m/z regions, a peak far off alone).
     #[test]
-    fn int_ceiling_is_the_largest_span_unless_an_intensity_is_not_normal() {
-        let half = 0.5f32.to_bits() - MIN_NORMAL_BITS;
-        assert_eq!(int_ceiling([0.25, 0.5, 0.125].into_iter()), half);
-        assert!(int_ceiling([0.25, 0.4].into_iter()) < half);
-        assert_eq!(int_ceiling([0.25, 1e-40].into_iter()), u32::MAX);
-        assert_eq!(int_ceiling([0.25, 0.0].into_iter()), u32::MAX);
-        assert_eq!(int_ceiling(std::iter::empty()), 0);
+    fn fragment_keys_are_rebuilt_exactly() {
+        let n = (1 << BLOCK_SHIFT) + 3000;
+        let mz_of = |i: usize, j: usize| match j {
+            0 => 100.0 + (i % 977) as f32 * 0.0137,
+            1 => 300.0 + (i as f32 * 0.61803).fract() * 600.0,
+            _ => 1500.0 + (i % 3) as f32,
+        };
+        let mut b = IndexBuilder::new();
+        for i in 0..n {
+            let peaks = (0..2 + (i % 2))
+                .map(|j| MsPeak {
+                    mz: mz_of(i, j),
+                    intensity: 0.25 + j as f32 * 0.25,
+                })
+                .collect();
+            b.add(&CleanSpectrum {
+                precursor_mz: Some(2000.0),
+                peaks,
+            })
+            .expect("add");
+        }
+        let index = b.build();
+        assert_eq!(index.block_start.len(), 3, "two blocks");
+        for p in 0..index.n_peaks() {
+            let ext = index.external[index.spec(p) as usize] as usize;
+            let k = index.frag_key(p);
+            assert!(
+                (0..3).any(|j| key(mz_of(ext, j)) == k),
+                "position {p}: key {k:#x} is none of spectrum {ext}'s m/z"
+            );
+        }
     }
 }

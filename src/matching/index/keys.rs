@@ -11,8 +11,10 @@
 //! entry: `starts[b]..starts[b+1]` are the entries of bucket `b`. A window lookup
 //! is two table reads plus a scan of the two edge buckets, never a binary search
 //! over the index. Because `shift ≤ 16` and `base` is 2¹⁶-aligned, all keys of a
-//! bucket share their upper 16 bits, so the fragment index only stores the lower
-//! 16 bits of each key (`u16`) and rebuilds the exact `f32` from the bucket.
+//! bucket share their upper 16 bits, so an index need only store the lower
+//! 16 bits of each key and rebuild the exact `f32` from the bucket (the
+//! fragment table keeps buckets at most 2¹⁰ keys wide and stores 10 bits,
+//! leaving 6 for an intensity class: see `classes`).
 //! Bucket keys scale with the float exponent, so buckets are narrower (in Th) at
 //! low m/z and wider at high m/z, roughly constant in ppm.
 

@@ -50,18 +50,19 @@
 //! so an identity search touches one contiguous id range, and cut into blocks
 //! of 2¹⁶ consecutive internal ids. The fragments of each block are stored
 //! together, sorted by m/z, in two arrays: a 4-byte position record each
-//! (`u16` low key bits — the `f32` m/z, losslessly, with the bucket table,
-//! see `keys` — and `u16` spectrum id within the block) and, position for
+//! (`u16` holding the low 10 key bits — the `f32` m/z, losslessly, with the
+//! bucket table, see `keys` — and above them a 6-bit intensity class, see
+//! `classes`; and `u16` spectrum id within the block) and, position for
 //! position, the `f32` halved weighted intensity: **8 B/peak**. A window is
-//! one contiguous run of each; open search's pass over all pairs reads only
-//! the position records. One bucket table serves all blocks (`table`): one
+//! one contiguous run of each; open search reads the position records of
+//! every pair and the intensities of only a few. One bucket table serves all blocks (`table`): one
 //! key geometry, per bucket the start of every block, bucket-major (~1 entry
 //! per 2 peaks, **~2 B/peak**: small buckets keep the edge scans short). The neutral-loss
 //! index is a `u32` permutation of the fragment records sorted by loss
 //! (**4 B/peak**); its edge buckets recompute the loss from precursor and m/z.
 //! The neutral-loss bucket table (~1 entry per 16 peaks), the m/z high-bits
 //! run table, the block starts with a coarse position → block table, and per
-//! spectrum an `f64` precursor and `u32` external id complete it (13.8–14.5
+//! spectrum an `f64` precursor and `u32` external id complete it (14.0–14.5
 //! B/peak for the 20-peak synthetic libraries of 10⁶–10⁴ spectra); all of
 //! these are counted. Per-thread scratch (for open search 128 KiB of
 //! first-pair slots and buffers of a block's pairs; for identity a 512 KiB
@@ -74,30 +75,30 @@
 //! range (all blocks, or the one or two an identity precursor window covers).
 //! Each query peak's two window edges are resolved to bucket rows once; per
 //! block, the table row gives each edge's bucket in that block and a
-//! vectorised count over the bucket's `u16` low bits the exact position.
+//! vectorised count over the bucket's low key bits the exact position.
 //! Before any record is read, the bucket span of every window (a superset
 //! of it, from the table alone) is prefetched into L2 with `prefetcht1`
 //! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the
 //! misses of all of a query's runs overlap instead of each waiting in turn.
 //!
-//! **Open search** makes one pass per block over its pairs' position
-//! records, keeping each spectrum's first-pair ordinal in a `u16` slot
-//! tagged with the block's code range (`counts`) and collecting the repeats;
-//! it computes the terms only of spectra with two or more pairs (a few
-//! hundred of the ~25 k touched per query at 10⁶ spectra; each first pair
-//! found from its ordinal, summed in query-peak order, bit for bit the
-//! brute force's) and offers them to the top N; then a single-pair
-//! spectrum's score is its one term, and since the term of a pair is at
-//! most `2·√(ab)`, a pair whose library intensity is
-//! below `(bar − 1e-5)²/4a` cannot reach the top N's bar and is skipped
-//! after one compare. **This pruning is exact** (same hits, same scores to
-//! the bit, any `top_n` / `min_score`; tested against the brute force with
-//! small `top_n` and high `min_score`); it only skips pairs that provably
-//! score below the bar, so it never changes results, only how many terms
-//! are computed (at 10⁶ spectra and top 10, ~6 single-pair terms per query).
-//! It saves little on its own: the cost it removes is a term per pair, and
-//! what remains is reading the windows and counting their pairs. **Identity
-//! search** adds each in-range pair's term into a block-sized (2¹⁶ × 8 B)
+//! **Open search** (`open`) makes one pass per block over its pairs'
+//! position records, keeping each spectrum's first-pair ordinal in a `u16`
+//! slot tagged with the block's code range (`counts`) and collecting the
+//! repeats; each spectrum with two or more pairs (a few hundred of the ~25 k
+//! touched per query at 10⁶ spectra) gets a score bound from its pairs'
+//! intensity classes, and only those whose bound reaches the top N's bar get
+//! their exact score (~70 per query; intensities prefetched ahead, terms
+//! summed in query-peak order, bit for bit the brute force's). Then a
+//! single-pair spectrum's score is its one term: a record is a candidate
+//! only if its class bound reaches the bar (one integer compare of the
+//! record), and a candidate whose exact intensity is below `(bar − 1e-5)²/4a`
+//! cannot reach it either (the term of a pair is at most `2·√(ab)`; ~75
+//! candidates per query). **This pruning is exact** (same hits, same scores
+//! to the bit, any `top_n` / `min_score`; tested against the brute force with
+//! small `top_n` and high `min_score`): it only skips pairs and spectra that
+//! provably score below the bar, so it never changes results, only how many
+//! intensities are read and terms computed. **Identity search** (`scan`)
+//! adds each in-range pair's term into a block-sized (2¹⁶ × 8 B)
 //! accumulator and walks the windows again to offer each touched spectrum
 //! once. Top N is a bounded selection with a rising bar (external ids loaded
 //! only for candidates that clear it), so a query costs O(pairs + blocks ×
@@ -118,10 +119,11 @@
 //! [`Scratch`]); [`Searcher::search`] borrows a scratch from a pool and
 //! [`Searcher::search_many`] runs queries on rayon with one scratch per worker.
 //!
-//! Known limit: open search on 10⁶ spectra reads every pair of its ~290
-//! windows (16 blocks × ~18 query peaks, ~23 k records at random places)
-//! and is 8.8–10.5× faster than Flash there in same-hour runs (2026-12-06),
-//! at but not reliably over the 10× bar. Where its
+//! Known limit: open search on 10⁶ spectra reads every position record of
+//! its ~290 windows (16 blocks × ~18 query peaks, ~23 k records at random
+//! places); its speed-up over Flash there was 10.5–14.4× in four runs
+//! on 2026-12-06 (medians of 3–5 rounds; single rounds 8.9–14.7×), so
+//! over the 10× bar with little margin (figures in the design notes). Where its
 //! time goes, and the variants measured and not taken, are in
 //! `docs/design/open-search-performance.md`. Blocks stay 2¹⁶ spectra:
 //! identity search needs them (a precursor range is one block's windows),
@@ -130,10 +132,12 @@
 
 mod brute;
 mod build;
+mod classes;
 mod counts;
 mod hybrid;
 mod keys;
 mod multis;
+mod open;
 mod prefetch;
 mod scan;
 mod search;

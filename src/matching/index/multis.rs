@@ -1,68 +1,143 @@
-//! Open search's multi-pair spectra of one block: their sums, kept in the
-//! order of each spectrum's first repeat and found again by the ordinal of
-//! the spectrum's first pair (unique within the block, and already read from
+//! Open search's multi-pair spectra of one query: for each, its pairs
+//! (positions and query peaks, in the order the scan met them, which is
+//! query-peak order) and an upper bound on its score from the pairs'
+//! intensity classes, so its exact score — which needs the intensities, read
+//! at random — is computed only if the bound reaches the top N's bar.
+//!
+//! Within a block an entry is found again by the ordinal of the spectrum's
+//! first pair (unique within the block, and already read from
 //! [`super::counts::FirstPairs`] to find that pair), so no search or hashing
-//! is needed and the small table stays in L1, where the block-sized
-//! accumulator (512 KiB) cost a cache miss per spectrum.
+//! is needed and the small table stays in L1.
 
-/// One multi-pair spectrum of the block and its sum so far.
-#[derive(Debug, Clone, Copy, Default)]
+/// No pair (end of a pair chain, or a spectrum whose first pair was not found).
+const NONE: u32 = u32::MAX;
+
+/// One multi-pair spectrum: library id, score bound, pairs, first and last
+/// of its pair chain.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Multi {
-    pub(super) spec: u16,
-    pub(super) score: f32,
+    pub(super) g: u32,
+    pub(super) bound: f64,
     pub(super) count: u32,
-    /// The ordinal of its first pair in the block.
+    /// The ordinal of its first pair in its block.
     first: u32,
+    head: u32,
+    tail: u32,
 }
 
-/// The block's multi-pair spectra (`list`) and, per first-pair ordinal,
-/// the list index + 1 (0: none; reset entry by entry at the next block).
+/// One pair of a multi-pair spectrum: position, query peak, next pair.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pair {
+    pub(super) pos: u32,
+    pub(super) peak: u32,
+    next: u32,
+}
+
+/// The query's multi-pair spectra (`list`, block by block), their pairs, and
+/// per first-pair ordinal of the current block the list index + 1 (0: none;
+/// reset entry by entry at the next block).
 #[derive(Debug, Default)]
-pub(super) struct BlockMultis {
+pub(super) struct QueryMultis {
     by_first: Vec<u32>,
+    block_from: usize,
     pub(super) list: Vec<Multi>,
+    pairs: Vec<Pair>,
 }
 
-impl BlockMultis {
+impl QueryMultis {
+    /// Start a query.
+    pub(super) fn begin_query(&mut self) {
+        self.begin_block(0);
+        self.list.clear();
+        self.pairs.clear();
+        self.block_from = 0;
+    }
+
     /// Start a block of `pairs` pairs.
-    pub(super) fn begin(&mut self, pairs: usize) {
-        for e in &self.list {
+    pub(super) fn begin_block(&mut self, pairs: usize) {
+        for e in &self.list[self.block_from..] {
             self.by_first[e.first as usize] = 0;
         }
-        self.list.clear();
+        self.block_from = self.list.len();
         if self.by_first.len() < pairs {
             self.by_first.resize(pairs, 0);
         }
     }
 
-    /// The entry of the spectrum whose first pair has ordinal `first`
-    /// (`< pairs`); a new one is made with `start` (sum and count of the
-    /// first pair) for block spectrum `spec`.
+    /// The current block's entries.
+    pub(super) fn block(&self) -> &[Multi] {
+        &self.list[self.block_from..]
+    }
+
+    /// Add a repeat (a pair at `pos` of query peak `peak`, bound `bound`)
+    /// of library spectrum `g`, whose first pair has block ordinal `first`
+    /// (`< pairs`). A new entry starts with that first pair, given by
+    /// `start` as position, query peak and bound (`None`: not found, which
+    /// the caller rules out).
     #[inline]
-    pub(super) fn entry(
+    pub(super) fn add(
         &mut self,
         first: usize,
-        spec: u16,
-        start: impl FnOnce() -> (f32, u32),
-    ) -> &mut Multi {
-        let k = self.by_first[first];
-        if k != 0 {
-            return &mut self.list[k as usize - 1];
+        g: u32,
+        start: impl FnOnce() -> Option<(u32, u32, f32)>,
+        (pos, peak, bound): (u32, u32, f32),
+    ) {
+        let mut k = self.by_first[first] as usize;
+        if k == 0 {
+            let mut e = Multi {
+                g,
+                bound: 0.0,
+                count: 0,
+                first: first as u32,
+                head: NONE,
+                tail: NONE,
+            };
+            if let Some((pos, peak, bound)) = start() {
+                e.head = self.pairs.len() as u32;
+                e.tail = e.head;
+                e.bound = bound as f64;
+                e.count = 1;
+                self.pairs.push(Pair {
+                    pos,
+                    peak,
+                    next: NONE,
+                });
+            }
+            self.list.push(e);
+            k = self.list.len();
+            self.by_first[first] = k as u32;
         }
-        let (score, count) = start();
-        self.list.push(Multi {
-            spec,
-            score,
-            count,
-            first: first as u32,
+        let at = self.pairs.len() as u32;
+        self.pairs.push(Pair {
+            pos,
+            peak,
+            next: NONE,
         });
-        self.by_first[first] = self.list.len() as u32;
-        self.list.last_mut().expect("just pushed")
+        let e = &mut self.list[k - 1];
+        match e.tail {
+            NONE => e.head = at,
+            t => self.pairs[t as usize].next = at,
+        }
+        e.tail = at;
+        e.bound += bound as f64;
+        e.count += 1;
+    }
+
+    /// The pairs of entry `e`, in the order they were added.
+    pub(super) fn pairs_of(&self, e: &Multi) -> impl Iterator<Item = &Pair> + '_ {
+        let mut at = e.head;
+        std::iter::from_fn(move || {
+            let p = self.pairs.get(at as usize)?;
+            at = p.next;
+            Some(p)
+        })
     }
 
     /// Heap bytes held.
     pub(super) fn memory_bytes(&self) -> usize {
-        self.by_first.capacity() * 4 + self.list.capacity() * std::mem::size_of::<Multi>()
+        self.by_first.capacity() * 4
+            + self.list.capacity() * std::mem::size_of::<Multi>()
+            + self.pairs.capacity() * std::mem::size_of::<Pair>()
     }
 }
 
@@ -70,28 +145,39 @@ impl BlockMultis {
 mod tests {
     use super::*;
 
-    /// Entries are found again by first ordinal, kept in first-seen order,
-    /// and forgotten at the next block.
+    /// Entries are found again by first ordinal within a block, kept in
+    /// first-seen order with their pairs in added order and their bounds
+    /// summed, and forgotten at the next block.
     #[test]
-    fn entries_by_first_ordinal_in_first_seen_order() {
-        let mut m = BlockMultis::default();
-        for round in 0..3usize {
-            let firsts: Vec<usize> = (0..40).map(|k| (k * 37 + round) % 100).collect();
-            m.begin(100);
+    fn entries_by_first_ordinal_with_their_pairs() {
+        let mut m = QueryMultis::default();
+        m.begin_query();
+        for blk in 0..3u32 {
+            let firsts: Vec<usize> = (0..40).map(|k| (k * 37 + blk as usize) % 100).collect();
+            m.begin_block(100);
             for (n, &f) in firsts.iter().enumerate() {
-                for _ in 0..=n % 3 {
-                    let e = m.entry(f, f as u16, || (1.0, 1));
-                    e.count += 1;
+                for r in 0..=n % 3 {
+                    let g = blk << 16 | f as u32;
+                    let start = || Some((f as u32, 0, 0.5));
+                    m.add(f, g, start, (1000 + r as u32, r as u32 + 1, 0.25));
                 }
             }
-            let got: Vec<(u16, u32)> = m.list.iter().map(|e| (e.spec, e.count)).collect();
-            let want: Vec<(u16, u32)> = firsts
+            let got: Vec<(u32, u32)> = m.block().iter().map(|e| (e.g, e.count)).collect();
+            let want: Vec<(u32, u32)> = firsts
                 .iter()
                 .zip(0..)
-                .map(|(&f, n)| (f as u16, n % 3 + 2))
+                .map(|(&f, n)| (blk << 16 | f as u32, n % 3 + 2))
                 .collect();
-            assert_eq!(got, want, "round {round}");
-            assert!(m.list.iter().all(|e| e.score == 1.0));
+            assert_eq!(got, want, "block {blk}");
+            for e in m.block() {
+                let pairs: Vec<(u32, u32)> = m.pairs_of(e).map(|p| (p.pos, p.peak)).collect();
+                let n = e.count as usize - 1;
+                let mut want = vec![(e.g & 0xffff, 0)];
+                want.extend((0..n as u32).map(|r| (1000 + r, r + 1)));
+                assert_eq!(pairs, want);
+                assert_eq!(e.bound, 0.5 + 0.25 * n as f64);
+            }
         }
+        assert_eq!(m.list.len(), 120);
     }
 }

@@ -4,8 +4,9 @@
 //! touched entries; then the top N.
 
 use super::build::LibraryIndex;
+use super::classes::ClassBounds;
 use super::counts::{FirstPairs, MultiSpectra};
-use super::multis::BlockMultis;
+use super::multis::QueryMultis;
 use super::scan::QPeak;
 use super::table::Edge;
 use super::topn::TopN;
@@ -54,7 +55,11 @@ pub struct Scratch {
     pub(super) cand_end: Vec<u32>,
     pub(super) starts: Vec<u32>,
     pub(super) first_ord: Vec<u32>,
-    pub(super) multi_sums: BlockMultis,
+    /// Open search: the query's multi-pair spectra, its class bounds and
+    /// its single-pair candidates (position, query peak, block).
+    pub(super) multis: QueryMultis,
+    pub(super) bounds: ClassBounds,
+    pub(super) singles: Vec<(u32, u32, u32)>,
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
@@ -73,7 +78,9 @@ impl Scratch {
             + self.local.capacity() * 8
             + self.firsts.memory_bytes()
             + self.multi.memory_bytes()
-            + self.multi_sums.memory_bytes()
+            + self.multis.memory_bytes()
+            + self.bounds.memory_bytes()
+            + self.singles.capacity() * 12
             + (self.cand.capacity()
                 + self.cand_end.capacity()
                 + self.starts.capacity()

@@ -1,12 +1,15 @@
 //! The fragment bucket table of a block-partitioned index: one bucket
 //! geometry (as in [`super::keys::Buckets`]: `2^shift`-wide key buckets from a
-//! 2¹⁶-aligned `base`) shared by every spectrum block, and per bucket the
+//! 2¹⁶-aligned `base`, but never wider than 2^KEY_BITS keys, so a fragment
+//! record needs only the low [`KEY_BITS`] bits of its key) shared by every
+//! spectrum block, and per bucket the
 //! first fragment position of each block, stored bucket-major
 //! (`starts[bucket · n_blocks + block]`), so the table rows a query peak needs
 //! are the same for every block and stay cached while a query walks the
 //! blocks. Row `n_buckets` holds the block ends.
 
 use super::build::Frag;
+use super::classes::{KEY_BITS, KEY_MASK};
 
 /// One end of a query window, resolved to a bucket row once per query peak.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +38,7 @@ impl BlockTable {
         let (Some(&min), Some(&max)) = (keys.iter().min(), keys.iter().max()) else {
             return BlockTable {
                 base: 0,
-                shift: 16,
+                shift: KEY_BITS,
                 n_buckets: 0,
                 n_blocks,
                 starts: bounds[..n_blocks].to_vec(),
@@ -44,7 +47,9 @@ impl BlockTable {
         let base = min & !0xffff;
         let span = (max - base) as u64;
         let target = (keys.len() / per_bucket.max(1) / n_blocks).max(1) as u64;
-        let shift = (0..=16u32).find(|&s| (span >> s) < target).unwrap_or(16);
+        let shift = (0..=KEY_BITS)
+            .find(|&s| (span >> s) < target)
+            .unwrap_or(KEY_BITS);
         let n_buckets = (span >> shift) as usize + 1;
         let mut starts = vec![0u32; (n_buckets + 1) * n_blocks];
         for blk in 0..n_blocks {
@@ -92,7 +97,7 @@ impl BlockTable {
         }
         Edge {
             row: b,
-            lim: (k & 0xffff) + incl as u32,
+            lim: (k & KEY_MASK as u32) + incl as u32,
             scan: true,
         }
     }
@@ -109,8 +114,36 @@ impl BlockTable {
         )
     }
 
-    /// Position of `edge` in block `blk`; the fragments store the low 16 key
-    /// bits (all keys of one bucket share the upper 16), counted branch-free.
+    /// The block-end row (after the last bucket's row).
+    pub(crate) fn end_row(&self) -> usize {
+        self.n_buckets as usize
+    }
+
+    /// The row of the bucket holding position `p` of block `blk` (which has
+    /// it), searched among rows `first..=last` (known to include it).
+    pub(crate) fn row_of(&self, p: usize, blk: usize, first: usize, last: usize) -> usize {
+        // The last row starting at or before p: p is before the next row's start.
+        let (mut lo, mut hi) = (first, last + 1);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.starts[mid * self.n_blocks + blk] as usize <= p {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo.saturating_sub(1)
+    }
+
+    /// The key bits above the low [`KEY_BITS`] of every key in row `r`'s
+    /// bucket (buckets are at most 2^KEY_BITS keys wide and aligned).
+    pub(crate) fn row_high(&self, r: usize) -> u32 {
+        (self.base + ((r as u32) << self.shift)) & !(KEY_MASK as u32)
+    }
+
+    /// Position of `edge` in block `blk`; the fragments store the low
+    /// [`KEY_BITS`] key bits (all keys of one bucket share the others),
+    /// counted branch-free.
     #[inline]
     pub(crate) fn pos(&self, e: Edge, blk: usize, frag: &[Frag]) -> usize {
         let at = e.row as usize * self.n_blocks + blk;
@@ -121,7 +154,7 @@ impl BlockTable {
         let end = self.starts[at + self.n_blocks] as usize;
         s + frag[s..end]
             .iter()
-            .filter(|f| (f.lo as u32) < e.lim)
+            .filter(|f| ((f.lo & KEY_MASK) as u32) < e.lim)
             .count()
     }
 }
@@ -154,7 +187,8 @@ mod tests {
         let frag: Vec<Frag> = keys
             .iter()
             .map(|&k| Frag {
-                lo: k as u16,
+                // Key bits, and a class in the bits above them to be ignored.
+                lo: (k as u16 & KEY_MASK) | ((k >> 3) as u16 & !KEY_MASK),
                 ..Frag::default()
             })
             .collect();

@@ -1,0 +1,286 @@
+//! Open search (`open_scan`, every spectrum), without computing the term of
+//! every pair or reading most intensities: almost all of the ~25 k pairs of a
+//! query on 10⁶ spectra belong to spectra with a single pair, whose score is
+//! that one term, and a pair's term is bounded by its record's intensity
+//! class (`classes`). Per block:
+//! 1. one pass over the block's pairs, reading only the 4-byte position
+//!    records, keeps per spectrum the block ordinal of its first pair
+//!    (`counts::FirstPairs`: a `u16` slot tagged by the block's code range,
+//!    so one 128 KiB array serves every block uncleared) and collects the
+//!    positions of repeats — pairs of a spectrum seen before, a few hundred
+//!    per query — behind a branch that is almost never taken: a load, a
+//!    compare and a store per pair;
+//! 2. each repeat's spectrum is a multi-pair spectrum; its first repeat
+//!    brings in its first pair, straight from the recorded ordinal, which
+//!    precedes every repeat. Its pairs are chained in query-peak order and
+//!    their class bounds summed (`multis`), and it is listed for pass 3
+//!    (`counts::MultiSpectra`).
+//!
+//! The multi-pair spectra whose bound reaches the top N's bar get their
+//! exact score — their pairs' intensities prefetched at the end of their
+//! block's pass and read after the next block's, terms summed in query-peak
+//! order, so each sum is the brute force's, bit for bit — and are offered.
+//!
+//! Pass 3 offers single-pair spectra. Query peaks go by descending
+//! intensity. For each, the classes whose bound reaches the bar are a range
+//! from some lowest class up, so a record is a candidate on one integer
+//! compare of its `lo` field, and a query peak none of whose library classes
+//! reach the bar is skipped whole; candidates' intensities are prefetched as
+//! they are listed. Then each candidate gets the exact test — its term is at
+//! most `2·√(ab)`, so an intensity below `β = (bar − slack)²/4a` cannot
+//! reach the bar (`QPeak::prune_span`) — and the rest get their term and an
+//! offer. This is exact: only pairs and spectra that provably score below
+//! the bar are skipped, whatever `top_n` and `min_score`.
+//!
+//! Before any record is read, the bucket span of every window in every block
+//! (a superset of the window, known from the bucket table alone) is
+//! prefetched into L2 (`prefetch`), position records only, so the ~290
+//! runs' cache misses overlap; each block's exact window edges are resolved
+//! just before its pass, so its edge buckets have the earlier blocks' passes
+//! to arrive.
+
+use super::build::{LibraryIndex, BLOCK_SHIFT};
+use super::classes::{record_class, KEY_BITS};
+use super::multis::Multi;
+use super::prefetch::to_l2;
+use super::scan::{QPeak, BLOCK, MIN_NORMAL_BITS};
+use super::search::Scratch;
+use super::weight::pair_term;
+use std::ops::Range;
+use std::slice::from_ref;
+
+/// Can multi-pair spectrum `e` reach `bar`? Each pair's class bound already
+/// covers its computed term; the `f32` sum of `count` terms rounds up by at
+/// most `count · 2⁻²⁴` of the bound.
+#[inline]
+fn reaches(e: &Multi, bar: f32) -> bool {
+    e.bound * (1.0 + 1e-7 * e.count as f64) >= bar as f64
+}
+
+impl LibraryIndex {
+    /// The position of block spectrum `s`'s first pair, block ordinal `k0`
+    /// of windows `bw`, with its window (`starts`: each window's first
+    /// ordinal); `None` if that pair is not `s`'s (cannot happen: a guard).
+    fn first_pair(
+        &self,
+        bw: &[(u32, u32)],
+        starts: &[u32],
+        k0: usize,
+        s: u16,
+    ) -> Option<(usize, usize)> {
+        // The window of ordinal k0, without a branch per window.
+        let w = starts
+            .iter()
+            .map(|&o| (o as usize <= k0) as usize)
+            .sum::<usize>()
+            .checked_sub(1)?;
+        let (lo, hi) = bw[w];
+        let at = lo as usize + (k0 - starts[w] as usize);
+        let found = at < hi as usize && self.frag.get(at)?.spec == s;
+        debug_assert!(found, "first pair of {s} not at ordinal {k0}");
+        found.then_some((w, at))
+    }
+
+    /// The block ordinal of the first pair of each spectrum with a repeat in
+    /// `repeats` (positions), in `out` by block spectrum (others `u32::MAX`).
+    #[cold]
+    #[inline(never)]
+    fn first_ordinals(&self, bw: &[(u32, u32)], repeats: &[u32], out: &mut Vec<u32>) {
+        const WANTED: u32 = u32::MAX - 1;
+        out.clear();
+        out.resize(BLOCK, u32::MAX);
+        for &pos in repeats {
+            out[self.frag[pos as usize].spec as usize] = WANTED;
+        }
+        let mut ord = 0;
+        for &(lo, hi) in bw {
+            for f in &self.frag[lo as usize..hi as usize] {
+                let o = &mut out[f.spec as usize];
+                if *o == WANTED {
+                    *o = ord;
+                }
+                ord += 1;
+            }
+        }
+    }
+
+    /// Open search: product-match scores of every library spectrum, offered
+    /// to `sc.top`, without computing the term of every pair (module docs).
+    pub(super) fn open_scan(&self, sc: &mut Scratch) {
+        let n = self.n_spectra() as u32;
+        if n == 0 {
+            return;
+        }
+        let nb = ((n - 1) >> BLOCK_SHIFT) as usize + 1;
+        let peaks = std::mem::take(&mut sc.qpeaks);
+        sc.bounds.fill(peaks.iter().map(|p| p.a));
+        sc.wins.clear();
+        // Every block's bucket span of every window (a superset of the
+        // window, from the table alone) is prefetched into L2 before any
+        // record is read: ~290 short runs at random places whose misses
+        // then overlap, instead of each run waiting in turn.
+        for blk in 0..nb {
+            for p in &peaks {
+                let (l, h) = self.frag_table.bucket_span(p.lo, p.hi, blk);
+                to_l2(&self.frag[l..h]);
+            }
+        }
+        sc.multi.begin();
+        sc.multis.begin_query();
+        // Each block's multi-pair spectra are scored after the next block's
+        // pass, so the intensities prefetched for them have that long to come.
+        let mut pending = 0..0;
+        for blk in 0..nb {
+            let from = sc.multis.list.len();
+            self.block_pass(&peaks, blk, sc);
+            let bar = sc.top.bar();
+            for e in &sc.multis.list[from..] {
+                if reaches(e, bar) {
+                    for p in sc.multis.pairs_of(e) {
+                        to_l2(from_ref(&self.frag_int[p.pos as usize]));
+                    }
+                }
+            }
+            self.offer_multis(&peaks, pending, sc);
+            pending = from..sc.multis.list.len();
+        }
+        self.offer_multis(&peaks, pending, sc);
+        self.offer_singles(&peaks, nb, sc);
+        sc.qpeaks = peaks;
+    }
+
+    /// Block `blk`'s pass (module docs, steps 1 and 2): its windows appended
+    /// to `sc.wins`, its multi-pair spectra listed with their pairs and bounds.
+    fn block_pass(&self, peaks: &[QPeak], blk: usize, sc: &mut Scratch) {
+        let np = peaks.len();
+        let gbase = (blk as u32) << BLOCK_SHIFT;
+        // The block's exact window edges, resolved only now: its edge
+        // buckets have had the earlier blocks' passes to arrive.
+        self.windows_into(peaks, blk, &mut sc.wins);
+        let bw = &sc.wins[blk * np..(blk + 1) * np];
+        let total: usize = bw.iter().map(|&(lo, hi)| (hi - lo) as usize).sum();
+        let (codes, st) = sc.firsts.begin_block(total);
+        // One pass over the block's pairs: each spectrum's first pair
+        // records its block ordinal; the positions of repeats (pairs of a
+        // spectrum seen before — a few hundred of ~25 k) are listed behind
+        // a branch that is almost never taken, window by window.
+        if sc.cand.len() <= total {
+            sc.cand.resize(total + 1, 0);
+        }
+        sc.cand_end.clear();
+        sc.starts.clear();
+        let mut nc = 0;
+        let cand = &mut sc.cand[..];
+        let (mut code, step) = (codes.first(), codes.step());
+        let mut ord = 0;
+        for &(lo, hi) in bw {
+            sc.starts.push(ord);
+            ord += hi - lo;
+            for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
+                if codes.visit(st, f.spec, code) {
+                    cand[nc] = pos;
+                    nc += 1;
+                }
+                code = code.wrapping_add(step);
+            }
+            sc.cand_end.push(nc as u32);
+        }
+        // A spectrum's first repeat brings in its first pair, found from its
+        // recorded ordinal. With one code for the whole block (more pairs
+        // than codes) the slots say only "has a pair", and one more pass
+        // finds those ordinals.
+        let shared = codes.step() == 0;
+        if shared {
+            self.first_ordinals(bw, &sc.cand[..nc], &mut sc.first_ord);
+        }
+        sc.multis.begin_block(total);
+        let mut from = 0;
+        for (k, &end) in sc.cand_end.iter().enumerate() {
+            for &pos in &sc.cand[from..end as usize] {
+                let f = self.frag[pos as usize];
+                let k0 = if shared {
+                    sc.first_ord[f.spec as usize] as usize
+                } else {
+                    codes.first_ordinal(st, f.spec)
+                };
+                let start = || {
+                    let (w, first) = self.first_pair(bw, &sc.starts, k0, f.spec)?;
+                    let u = sc.bounds.get(w, record_class(self.frag[first].lo));
+                    Some((first as u32, w as u32, u))
+                };
+                let u = sc.bounds.get(k, record_class(f.lo));
+                sc.multis
+                    .add(k0, gbase | f.spec as u32, start, (pos, k as u32, u));
+            }
+            from = end as usize;
+        }
+        for e in sc.multis.block() {
+            sc.multi.mark(e.g);
+        }
+        sc.multi.end_block();
+    }
+
+    /// Exact scores of the multi-pair spectra whose bound reaches the bar,
+    /// offered (terms summed in query-peak order, as the brute force does).
+    fn offer_multis(&self, peaks: &[QPeak], which: Range<usize>, sc: &mut Scratch) {
+        for i in which {
+            let e = sc.multis.list[i];
+            if !reaches(&e, sc.top.bar()) {
+                continue;
+            }
+            let mut score = 0.0f32;
+            for p in sc.multis.pairs_of(&e) {
+                let q = &peaks[p.peak as usize];
+                score += pair_term(q.a, q.fa, self.frag_int[p.pos as usize]);
+            }
+            sc.top.offer(score, e.g, e.count, &self.external);
+        }
+    }
+
+    /// Pass 3 (module docs): single-pair spectra whose term can reach the bar.
+    fn offer_singles(&self, peaks: &[QPeak], nb: usize, sc: &mut Scratch) {
+        let np = peaks.len();
+        sc.order.clear();
+        sc.order.extend(0..np as u32);
+        sc.order
+            .sort_unstable_by(|&x, &y| peaks[y as usize].a.total_cmp(&peaks[x as usize].a));
+        // Candidates under the bar as it is now (it only rises), their
+        // intensities prefetched as they are listed.
+        let bar = sc.top.bar();
+        sc.singles.clear();
+        for &k in &sc.order {
+            let c0 = sc.bounds.lowest_reaching(k as usize, bar);
+            if c0 > self.class_max as usize {
+                // No library intensity's class reaches the bar.
+                continue;
+            }
+            let least = (c0 as u16) << KEY_BITS;
+            for blk in 0..nb {
+                let (lo, hi) = sc.wins[blk * np + k as usize];
+                for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
+                    if f.lo >= least {
+                        to_l2(from_ref(&self.frag_int[pos as usize]));
+                        sc.singles.push((pos, k, blk as u32));
+                    }
+                }
+            }
+        }
+        let (mut cur, mut span) = (u32::MAX, 0);
+        for &(pos, k, blk) in &sc.singles {
+            let p = &peaks[k as usize];
+            if k != cur {
+                cur = k;
+                span = p.prune_span(sc.top.bar());
+            }
+            let b = self.frag_int[pos as usize];
+            if b.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
+                let g = (blk << BLOCK_SHIFT) | self.frag[pos as usize].spec as u32;
+                if !sc.multi.contains(blk as usize, g) {
+                    let t = 0.0 + pair_term(p.a, p.fa, b);
+                    sc.top.offer(t, g, 1, &self.external);
+                    span = p.prune_span(sc.top.bar());
+                }
+            }
+        }
+    }
+}
