@@ -121,9 +121,9 @@
 //!
 //! Known limit: open search on 10⁶ spectra reads every position record of
 //! its ~290 windows (16 blocks × ~18 query peaks, ~23 k records at random
-//! places); its speed-up over Flash there was 10.5–14.4× in four runs
-//! on 2026-12-06 (medians of 3–5 rounds; single rounds 8.9–14.7×), so
-//! over the 10× bar with little margin (figures in the design notes). Where its
+//! places); its speed-up over Flash there was 9.7–14.4× in five runs
+//! on 2026-12-06 (medians of 3–5 rounds; single rounds 7.2–17.3×): at the
+//! 10× bar, not reliably over it (figures in the design notes). Where its
 //! time goes, and the variants measured and not taken, are in
 //! `docs/design/open-search-performance.md`. Blocks stay 2¹⁶ spectra:
 //! identity search needs them (a precursor range is one block's windows),
