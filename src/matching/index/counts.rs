@@ -14,7 +14,7 @@
 //! every block, so it stays in L2 beside the prefetched fragment runs: a
 //! slot per library spectrum (2 MiB at 10⁶) would push those runs out. A
 //! block with more pairs than codes shares one code among all of them and
-//! the first pairs are then found by one more pass (`scan`).
+//! the first pairs are then found by one more pass (`open`).
 
 use super::scan::BLOCK;
 

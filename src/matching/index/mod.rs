@@ -71,7 +71,7 @@
 //!
 //! # Search
 //!
-//! Open and identity search (`scan`) walk the blocks of their spectrum-id
+//! Open and identity search (`open`, `scan`) walk the blocks of their spectrum-id
 //! range (all blocks, or the one or two an identity precursor window covers).
 //! Each query peak's two window edges are resolved to bucket rows once; per
 //! block, the table row gives each edge's bucket in that block and a

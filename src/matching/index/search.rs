@@ -1,5 +1,5 @@
-//! The index's query path: open and identity search through the fused block
-//! scan (`scan`), hybrid search (`hybrid`) through a dense per-library array
+//! The index's query path: open and identity search through the block scans
+//! (`open`, `scan`), hybrid search (`hybrid`) through a dense per-library array
 //! (it needs per-spectrum marks for the neutral-loss rules), resetting only
 //! touched entries; then the top N.
 
@@ -32,7 +32,8 @@ pub(super) struct Dense {
 
 /// Per-thread working memory for [`LibraryIndex::search_with`]: a
 /// first-pair slot per spectrum of a block, the repeats' positions, the
-/// block's multi-pair sums and the list of multi-pair spectra (open search),
+/// query's multi-pair spectra with their pairs, its class bounds and its
+/// single-pair candidates (open search),
 /// one block accumulator (2^16 spectra × 8 B = 512 KiB, identity search), window
 /// buffers, a dense score array over the library (allocated on
 /// the first hybrid search, 12 B per spectrum with its mark), and the list
