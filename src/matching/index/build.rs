@@ -273,17 +273,18 @@ impl LibraryIndex {
     #[inline]
     pub(super) fn frag_key(&self, p: usize) -> u32 {
         let blk = self.block_of(p);
-        let in_block = |q: usize| {
-            (self.block_start[blk] as usize..self.block_start[blk + 1] as usize).contains(&q)
-        };
+        // The rows of p's chunk start and of the next chunk's start bound
+        // p's row, when those positions are in p's block.
         let c = p >> ROW_CHUNK_SHIFT;
-        let first = if in_block(c << ROW_CHUNK_SHIFT) {
+        let first = if c << ROW_CHUNK_SHIFT >= self.block_start[blk] as usize {
             self.row_chunk[c] as usize
         } else {
             0
         };
         let last = match self.row_chunk.get(c + 1) {
-            Some(&r) if in_block((c + 1) << ROW_CHUNK_SHIFT) => r as usize,
+            Some(&r) if (c + 1) << ROW_CHUNK_SHIFT < self.block_start[blk + 1] as usize => {
+                r as usize
+            }
             _ => self.frag_table.end_row(),
         };
         let row = self.frag_table.row_of(p, blk, first, last);

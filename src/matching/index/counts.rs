@@ -2,8 +2,7 @@
 //! block, the block ordinal of its first pair (pairs numbered in the order
 //! the pass meets them), so one pass over the pairs finds every repeat — a
 //! pair whose spectrum already has one — and each repeat leads straight
-//! back to the first pair it needs; and, across the blocks, the spectra
-//! found to have two or more pairs (read by the single-pair pass).
+//! back to the first pair it needs.
 //!
 //! A block's `u16` slots are tagged by a range of codes `base..base + len`:
 //! code `base + k` says "first pair at ordinal `k`", and any value outside
@@ -102,64 +101,6 @@ impl Codes {
     }
 }
 
-/// The library spectra with two or more pairs in the current query, block
-/// by block: the single-pair pass asks about only the few pairs that pass
-/// its intensity bound, so a block's few dozen ids are scanned as they are,
-/// and only a long list is sorted, once, for binary search. (A bit per
-/// library spectrum cost a random read-modify-write per mark in a 125 KB
-/// array at 10⁶ spectra; sorting every block's list cost more than all the
-/// lookups.)
-#[derive(Debug, Default)]
-pub(super) struct MultiSpectra {
-    ids: Vec<u32>,
-    /// Per ended block: the end of its ids and whether they are sorted.
-    ends: Vec<(u32, bool)>,
-}
-
-/// Lists up to this long are scanned, longer ones sorted and searched.
-const SCAN: usize = 32;
-
-impl MultiSpectra {
-    /// Start a query (none marked).
-    pub(super) fn begin(&mut self) {
-        self.ids.clear();
-        self.ends.clear();
-    }
-
-    /// Mark library spectrum `g` of the current block.
-    #[inline]
-    pub(super) fn mark(&mut self, g: u32) {
-        self.ids.push(g);
-    }
-
-    /// End the current block (blocks are numbered from 0 in the order ended).
-    pub(super) fn end_block(&mut self) {
-        self.ends.push((self.ids.len() as u32, false));
-    }
-
-    /// Is library spectrum `g` marked in ended block `blk`?
-    pub(super) fn contains(&mut self, blk: usize, g: u32) -> bool {
-        let Some(&(end, sorted)) = self.ends.get(blk) else {
-            return false;
-        };
-        let start = blk.checked_sub(1).map_or(0, |b| self.ends[b].0) as usize;
-        let ids = &mut self.ids[start..end as usize];
-        if ids.len() <= SCAN {
-            return ids.contains(&g);
-        }
-        if !sorted {
-            ids.sort_unstable();
-            self.ends[blk].1 = true;
-        }
-        ids.binary_search(&g).is_ok()
-    }
-
-    /// Heap bytes held.
-    pub(super) fn memory_bytes(&self) -> usize {
-        self.ids.capacity() * 4 + self.ends.capacity() * 8
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,35 +134,6 @@ mod tests {
                 // A spectrum seen in earlier blocks reads as no pair yet.
                 assert!(!codes.visit(st, other, codes.first()), "{pairs} {b}: stale");
             }
-        }
-    }
-
-    /// Short and long block lists (scanned and sorted) answer alike.
-    #[test]
-    fn multi_spectra_mark_and_find() {
-        let mut m = MultiSpectra::default();
-        for round in 0..2u32 {
-            m.begin();
-            let blocks: Vec<Vec<u32>> = [3u32, 0, 100]
-                .iter()
-                .enumerate()
-                .map(|(b, &n)| {
-                    (0..n)
-                        .map(|k| ((b as u32) << 16) | (k * 7919 + round) & 0xffff)
-                        .collect()
-                })
-                .collect();
-            for ids in &blocks {
-                ids.iter().for_each(|&g| m.mark(g));
-                m.end_block();
-            }
-            for (b, ids) in blocks.iter().enumerate() {
-                for k in 0..0x1_0000u32 {
-                    let g = ((b as u32) << 16) | k;
-                    assert_eq!(m.contains(b, g), ids.contains(&g), "{round} {b} {k}");
-                }
-            }
-            assert!(!m.contains(3, 0), "a block not ended holds nothing");
         }
     }
 }

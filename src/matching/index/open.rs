@@ -13,8 +13,8 @@
 //! 2. each repeat's spectrum is a multi-pair spectrum; its first repeat
 //!    brings in its first pair, straight from the recorded ordinal, which
 //!    precedes every repeat. Its pairs are chained in query-peak order and
-//!    their class bounds summed (`multis`), and it is listed for pass 3
-//!    (`counts::MultiSpectra`).
+//!    their class bounds summed (`multis`, which pass 3 also asks whether a
+//!    spectrum has several pairs).
 //!
 //! The multi-pair spectra whose bound reaches the top N's bar get their
 //! exact score — their pairs' intensities prefetched at the end of their
@@ -121,11 +121,9 @@ impl LibraryIndex {
         // then overlap, instead of each run waiting in turn.
         for blk in 0..nb {
             for p in &peaks {
-                let (l, h) = self.frag_table.bucket_span(p.lo, p.hi, blk);
-                to_l2(&self.frag[l..h]);
+                self.prefetch_records(p.lo, p.hi, blk);
             }
         }
-        sc.multi.begin();
         sc.multis.begin_query();
         // Each block's multi-pair spectra are scored after the next block's
         // pass, so the intensities prefetched for them have that long to come.
@@ -134,7 +132,7 @@ impl LibraryIndex {
             let from = sc.multis.list.len();
             self.block_pass(&peaks, blk, sc);
             let bar = sc.top.bar();
-            for e in &sc.multis.list[from..] {
+            for e in sc.multis.block() {
                 if reaches(e, bar) {
                     for p in sc.multis.pairs_of(e) {
                         to_l2(from_ref(&self.frag_int[p.pos as usize]));
@@ -214,10 +212,7 @@ impl LibraryIndex {
             }
             from = end as usize;
         }
-        for e in sc.multis.block() {
-            sc.multi.mark(e.g);
-        }
-        sc.multi.end_block();
+        sc.multis.end_block();
     }
 
     /// Exact scores of the multi-pair spectra whose bound reaches the bar,
@@ -275,7 +270,7 @@ impl LibraryIndex {
             let b = self.frag_int[pos as usize];
             if b.to_bits().wrapping_sub(MIN_NORMAL_BITS) >= span {
                 let g = (blk << BLOCK_SHIFT) | self.frag[pos as usize].spec as u32;
-                if !sc.multi.contains(blk as usize, g) {
+                if !sc.multis.contains(blk as usize, g) {
                     let t = 0.0 + pair_term(p.a, p.fa, b);
                     sc.top.offer(t, g, 1, &self.external);
                     span = p.prune_span(sc.top.bar());

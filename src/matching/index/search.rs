@@ -5,7 +5,7 @@
 
 use super::build::LibraryIndex;
 use super::classes::ClassBounds;
-use super::counts::{FirstPairs, MultiSpectra};
+use super::counts::FirstPairs;
 use super::multis::QueryMultis;
 use super::scan::QPeak;
 use super::table::Edge;
@@ -51,7 +51,6 @@ pub struct Scratch {
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
     pub(super) firsts: FirstPairs,
-    pub(super) multi: MultiSpectra,
     pub(super) cand: Vec<u32>,
     pub(super) cand_end: Vec<u32>,
     pub(super) starts: Vec<u32>,
@@ -78,10 +77,9 @@ impl Scratch {
             + self.top.memory_bytes()
             + self.local.capacity() * 8
             + self.firsts.memory_bytes()
-            + self.multi.memory_bytes()
             + self.multis.memory_bytes()
             + self.bounds.memory_bytes()
-            + self.singles.capacity() * 12
+            + self.singles.capacity() * std::mem::size_of::<(u32, u32, u32)>()
             + (self.cand.capacity()
                 + self.cand_end.capacity()
                 + self.starts.capacity()
