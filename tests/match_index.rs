@@ -296,6 +296,46 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// Open search reads each window's bucket span, which holds the window and
+/// the few records of its first and last bucket that lie just outside it.
+/// Peaks just outside a window, as a spectrum's first pair, as a later one,
+/// beside inside pairs and beside a second peak in the same window: the
+/// index must find exactly the brute force's pairs, scores and counts.
+#[test]
+fn open_search_drops_pairs_just_outside_a_window() {
+    let out = 0.0203f32; // just beyond the 0.02 Da tolerance
+    let q = spectrum(Some(500.0), &[(200.0, 3.0), (300.0, 2.0), (400.0, 1.0)]);
+    let libs: Vec<Vec<(f32, f32)>> = vec![
+        vec![(200.0 - out, 1.0), (300.0, 1.0)],
+        vec![(200.0, 1.0), (300.0 + out, 1.0)],
+        vec![(200.0 - out, 1.0), (300.0 + out, 2.0), (400.0, 1.0)],
+        vec![(200.0, 1.0), (300.0, 1.0), (400.0 + out, 1.0)],
+        vec![(200.0 - out, 1.0), (200.0, 1.0), (400.0, 2.0)],
+        vec![(200.02, 1.0), (300.0 - 0.02, 1.0)],
+        vec![(200.0 + out, 1.0), (300.0 - out, 1.0), (400.0 + out, 1.0)],
+        vec![(199.99, 1.0), (200.01, 1.0), (300.0 + out, 1.0)],
+    ];
+    // Many copies with nudged m/z, so edges fall at every place in a bucket.
+    let lib: Vec<CleanSpectrum> = (0..400)
+        .flat_map(|i| {
+            let nudge = i as f32 * 1e-5;
+            libs.iter()
+                .map(move |p| {
+                    let peaks: Vec<(f32, f32)> = p.iter().map(|&(m, x)| (m + nudge, x)).collect();
+                    spectrum(Some(500.0), &peaks)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let params = SearchParams::open().with_top_n(lib.len());
+    for w in [Weighting::Entropy, Weighting::Unweighted] {
+        let e = engines(&lib, w);
+        let (index, brute) = (e[0].1.search(&q, &params), e[1].1.search(&q, &params));
+        assert!(brute.len() > 1000, "{w:?}: {} hits", brute.len());
+        assert_same(&index, &brute, &format!("{w:?}"));
+    }
+}
+
 #[test]
 fn table_cases_on_every_engine() {
     let lib = table_library();

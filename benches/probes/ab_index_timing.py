@@ -9,7 +9,9 @@ Each binary is started once as `<bin> <n> --serve` (it builds its own index of
 the synthetic library); then, per round and mode, each is asked in turn for one
 timing line (`<mode> <passes> <queries>`: median over passes of the mean µs
 per query), the order reversed every other round so neither always runs
-first. Prints per binary and mode the median, the minimum and every round.
+first. Prints per binary and mode the median, the minimum, the median of
+each round's ratio to the first binary (steadier than the ratio of medians
+when the machine's speed drifts between rounds) and every round.
 `--pollute GB` sweeps an array of that size before every timing, the way the
 Python peer's passes evict our data from the caches in flash_peer.py.
 """
@@ -56,7 +58,12 @@ def main():
     for m in modes:
         for b in a.bins:
             v = res[(b, m)]
+            # Each round's ratio to the first binary in that round: the
+            # machine's slow and fast phases last several rounds, so a
+            # paired ratio is steadier than a ratio of medians.
+            paired = [x / y for x, y in zip(v, res[(a.bins[0], m)])]
             print(f"{m:8} {b:24} median {statistics.median(v):9.2f}  min {min(v):9.2f}  "
+                  f"paired ratio to the first {statistics.median(paired):.3f}  "
                   f"all {' '.join(f'{x:.1f}' for x in v)}")
     for p in procs:
         p.stdin.close()

@@ -74,8 +74,10 @@
 //! Open and identity search (`open`, `scan`) walk the blocks of their spectrum-id
 //! range (all blocks, or the one or two an identity precursor window covers).
 //! Each query peak's two window edges are resolved to bucket rows once; per
-//! block, the table row gives each edge's bucket in that block and a
-//! vectorised count over the bucket's low key bits the exact position.
+//! block, the table row gives each edge's bucket in that block and (identity
+//! and hybrid search) a vectorised count over the bucket's low key bits the
+//! exact position; open search reads the buckets' whole span instead and
+//! tests only the records of its first and last bucket (`table::Span`).
 //! Before any record is read, the bucket span of every window (a superset
 //! of it, from the table alone) is prefetched into L2 with `prefetcht1`
 //! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the

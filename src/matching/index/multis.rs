@@ -9,7 +9,7 @@
 //! [`super::counts::FirstPairs`] to find that pair), so no search or hashing
 //! is needed and the small table stays in L1.
 
-/// No pair (end of a pair chain, or a spectrum whose first pair was not found).
+/// No pair (end of a pair chain, or a spectrum whose first pair lies outside its window).
 const NONE: u32 = u32::MAX;
 
 /// One multi-pair spectrum: library id, score bound, pairs, first and last
@@ -107,8 +107,8 @@ impl QueryMultis {
     /// Add a repeat (a pair at `pos` of query peak `peak`, bound `bound`)
     /// of library spectrum `g`, whose first pair has block ordinal `first`
     /// (`< pairs`). A new entry starts with that first pair, given by
-    /// `start` as position, query peak and bound (`None`: not found, which
-    /// the caller rules out).
+    /// `start` as position, query peak and bound (`None`: no pair, as for a
+    /// first pair outside its window; the entry then starts with this one).
     #[inline]
     pub(super) fn add(
         &mut self,

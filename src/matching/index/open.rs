@@ -33,18 +33,25 @@
 //! the bar are skipped, whatever `top_n` and `min_score`.
 //!
 //! Before any record is read, the bucket span of every window in every block
-//! (a superset of the window, known from the bucket table alone) is
+//! (a superset of the window, known from the bucket table alone: `Span`) is
 //! prefetched into L2 (`prefetch`), position records only, so the ~290
-//! runs' cache misses overlap; each block's exact window edges are resolved
-//! just before its pass, so its edge buckets have the earlier blocks' passes
-//! to arrive.
+//! runs' cache misses overlap. The passes read these spans whole, not the
+//! exact windows: resolving a window's two edges meant counting records of
+//! its edge buckets, ~15 ns an edge and ~640 edges a query. A span differs
+//! from its window only in its first and last bucket, so the pass counts
+//! the few records there that lie outside the window as well, and what it
+//! finds is checked where it is used (`Span::holds`): a repeat outside its
+//! window is dropped, a first pair outside starts no chain, and pass 3
+//! tests its candidates. A spectrum left with one pair inside its window
+//! keeps its multi-pair entry, scored and offered once like any other.
 
-use super::build::{LibraryIndex, BLOCK_SHIFT};
+use super::build::{Frag, LibraryIndex, BLOCK_SHIFT};
 use super::classes::{record_class, KEY_BITS};
 use super::multis::Multi;
 use super::prefetch::to_l2;
 use super::scan::{QPeak, BLOCK, MIN_NORMAL_BITS};
 use super::search::Scratch;
+use super::table::Span;
 use super::weight::pair_term;
 use std::ops::Range;
 use std::slice::from_ref;
@@ -57,24 +64,45 @@ fn reaches(e: &Multi, bar: f32) -> bool {
     e.bound * (1.0 + 1e-7 * e.count as f64) >= bar as f64
 }
 
+/// Calls `found(i)` for each record `recs[i]` whose `lo` field is at least
+/// `least` (its class reaches the bar), in order. Sixteen records at a time
+/// are compared into a bit mask, a loop the compiler vectorises: candidates
+/// are a few in ~25 k records, so nearly every mask is empty.
+#[inline]
+fn at_least(recs: &[Frag], least: u16, mut found: impl FnMut(usize)) {
+    const LANES: usize = 16;
+    let mut chunks = recs.chunks_exact(LANES);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut mask = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (i, f)| m | ((f.lo >= least) as u32) << i);
+        while mask != 0 {
+            found(base + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        base += LANES;
+    }
+    for (i, f) in chunks.remainder().iter().enumerate() {
+        if f.lo >= least {
+            found(base + i);
+        }
+    }
+}
+
 impl LibraryIndex {
     /// The position of block spectrum `s`'s first pair, block ordinal `k0`
-    /// of windows `bw`, with its window (`starts`: each window's first
+    /// of spans `bw`, with its window (`starts`: each span's first
     /// ordinal); `None` if that pair is not `s`'s (cannot happen: a guard).
-    fn first_pair(
-        &self,
-        bw: &[(u32, u32)],
-        starts: &[u32],
-        k0: usize,
-        s: u16,
-    ) -> Option<(usize, usize)> {
+    fn first_pair(&self, bw: &[Span], starts: &[u32], k0: usize, s: u16) -> Option<(usize, usize)> {
         // The window of ordinal k0, without a branch per window.
         let w = starts
             .iter()
             .map(|&o| (o as usize <= k0) as usize)
             .sum::<usize>()
             .checked_sub(1)?;
-        let (lo, hi) = bw[w];
+        let Span { lo, hi, .. } = bw[w];
         let at = lo as usize + (k0 - starts[w] as usize);
         let found = at < hi as usize && self.frag.get(at)?.spec == s;
         debug_assert!(found, "first pair of {s} not at ordinal {k0}");
@@ -85,7 +113,7 @@ impl LibraryIndex {
     /// `repeats` (positions), in `out` by block spectrum (others `u32::MAX`).
     #[cold]
     #[inline(never)]
-    fn first_ordinals(&self, bw: &[(u32, u32)], repeats: &[u32], out: &mut Vec<u32>) {
+    fn first_ordinals(&self, bw: &[Span], repeats: &[u32], out: &mut Vec<u32>) {
         const WANTED: u32 = u32::MAX - 1;
         out.clear();
         out.resize(BLOCK, u32::MAX);
@@ -93,7 +121,7 @@ impl LibraryIndex {
             out[self.frag[pos as usize].spec as usize] = WANTED;
         }
         let mut ord = 0;
-        for &(lo, hi) in bw {
+        for &Span { lo, hi, .. } in bw {
             for f in &self.frag[lo as usize..hi as usize] {
                 let o = &mut out[f.spec as usize];
                 if *o == WANTED {
@@ -114,14 +142,16 @@ impl LibraryIndex {
         let nb = ((n - 1) >> BLOCK_SHIFT) as usize + 1;
         let peaks = std::mem::take(&mut sc.qpeaks);
         sc.bounds.fill(peaks.iter().map(|p| p.a));
-        sc.wins.clear();
+        sc.spans.clear();
         // Every block's bucket span of every window (a superset of the
         // window, from the table alone) is prefetched into L2 before any
         // record is read: ~290 short runs at random places whose misses
         // then overlap, instead of each run waiting in turn.
         for blk in 0..nb {
             for p in &peaks {
-                self.prefetch_records(p.lo, p.hi, blk);
+                let span = self.frag_table.span(p.lo, p.hi, blk);
+                to_l2(&self.frag[span.lo as usize..span.hi as usize]);
+                sc.spans.push(span);
             }
         }
         sc.multis.begin_query();
@@ -147,16 +177,13 @@ impl LibraryIndex {
         sc.qpeaks = peaks;
     }
 
-    /// Block `blk`'s pass (module docs, steps 1 and 2): its windows appended
-    /// to `sc.wins`, its multi-pair spectra listed with their pairs and bounds.
+    /// Block `blk`'s pass (module docs, steps 1 and 2) over its spans in
+    /// `sc.spans`: its multi-pair spectra listed with their pairs and bounds.
     fn block_pass(&self, peaks: &[QPeak], blk: usize, sc: &mut Scratch) {
         let np = peaks.len();
         let gbase = (blk as u32) << BLOCK_SHIFT;
-        // The block's exact window edges, resolved only now: its edge
-        // buckets have had the earlier blocks' passes to arrive.
-        self.windows_into(peaks, blk, &mut sc.wins);
-        let bw = &sc.wins[blk * np..(blk + 1) * np];
-        let total: usize = bw.iter().map(|&(lo, hi)| (hi - lo) as usize).sum();
+        let bw = &sc.spans[blk * np..(blk + 1) * np];
+        let total: usize = bw.iter().map(|w| (w.hi - w.lo) as usize).sum();
         let (codes, st) = sc.firsts.begin_block(total);
         // One pass over the block's pairs: each spectrum's first pair
         // records its block ordinal; the positions of repeats (pairs of a
@@ -171,7 +198,7 @@ impl LibraryIndex {
         let cand = &mut sc.cand[..];
         let (mut code, step) = (codes.first(), codes.step());
         let mut ord = 0;
-        for &(lo, hi) in bw {
+        for &Span { lo, hi, .. } in bw {
             sc.starts.push(ord);
             ord += hi - lo;
             for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
@@ -196,6 +223,11 @@ impl LibraryIndex {
         for (k, &end) in sc.cand_end.iter().enumerate() {
             for &pos in &sc.cand[from..end as usize] {
                 let f = self.frag[pos as usize];
+                // Pairs outside the window (in its first or last bucket)
+                // were counted by the pass but are no pairs.
+                if !bw[k].holds(pos, f) {
+                    continue;
+                }
                 let k0 = if shared {
                     sc.first_ord[f.spec as usize] as usize
                 } else {
@@ -203,7 +235,11 @@ impl LibraryIndex {
                 };
                 let start = || {
                     let (w, first) = self.first_pair(bw, &sc.starts, k0, f.spec)?;
-                    let u = sc.bounds.get(w, record_class(self.frag[first].lo));
+                    let ff = self.frag[first];
+                    if !bw[w].holds(first as u32, ff) {
+                        return None;
+                    }
+                    let u = sc.bounds.get(w, record_class(ff.lo));
                     Some((first as u32, w as u32, u))
                 };
                 let u = sc.bounds.get(k, record_class(f.lo));
@@ -251,13 +287,15 @@ impl LibraryIndex {
             }
             let least = (c0 as u16) << KEY_BITS;
             for blk in 0..nb {
-                let (lo, hi) = sc.wins[blk * np + k as usize];
-                for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
-                    if f.lo >= least {
+                let w = sc.spans[blk * np + k as usize];
+                let recs = &self.frag[w.lo as usize..w.hi as usize];
+                at_least(recs, least, |i| {
+                    let pos = w.lo + i as u32;
+                    if w.holds(pos, recs[i]) {
                         to_l2(from_ref(&self.frag_int[pos as usize]));
                         sc.singles.push((pos, k, blk as u32));
                     }
-                }
+                });
             }
         }
         let (mut cur, mut span) = (u32::MAX, 0);

@@ -133,14 +133,6 @@ impl LibraryIndex {
         (l, self.frag_table.pos(hi, blk, &self.frag).max(l))
     }
 
-    /// Append the windows of every query peak in block `blk`.
-    pub(super) fn windows_into(&self, peaks: &[QPeak], blk: usize, out: &mut Vec<(u32, u32)>) {
-        out.extend(peaks.iter().map(|p| {
-            let (lo, hi) = self.window(p.lo, p.hi, blk);
-            (lo as u32, hi as u32)
-        }));
-    }
-
     /// Product-match scores of internal spectra `s0..s1`, offered to `sc.top`.
     pub(super) fn scan(&self, s0: u32, s1: u32, sc: &mut Scratch) {
         if s0 >= s1 {

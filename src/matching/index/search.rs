@@ -8,7 +8,7 @@ use super::classes::ClassBounds;
 use super::counts::FirstPairs;
 use super::multis::QueryMultis;
 use super::scan::QPeak;
-use super::table::Edge;
+use super::table::{Edge, Span};
 use super::topn::TopN;
 use super::weight::prepare;
 use super::{Hit, SearchMode, SearchParams, Searcher, SpectrumId};
@@ -63,6 +63,8 @@ pub struct Scratch {
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
+    /// Open search: each block's bucket span of each query peak's window.
+    pub(super) spans: Vec<Span>,
     pub(super) qpeaks: Vec<QPeak>,
 }
 
@@ -88,6 +90,7 @@ impl Scratch {
             + self.order.capacity() * 4
             + self.terms.capacity() * 4
             + self.wins.capacity() * 8
+            + self.spans.capacity() * std::mem::size_of::<Span>()
             + self.qpeaks.capacity() * std::mem::size_of::<QPeak>()
     }
 

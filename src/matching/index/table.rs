@@ -20,6 +20,32 @@ pub(crate) struct Edge {
     scan: bool,
 }
 
+/// A window's bucket span in one block, read from the table alone: the
+/// positions `lo..hi` of the buckets holding the window (a superset of it),
+/// the end of its first bucket and the start of its last, and the low key
+/// bits that cut the window inside those two buckets, so a record of the
+/// span is tested only where it needs to be ([`Span::holds`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Span {
+    pub(crate) lo: u32,
+    pub(crate) hi: u32,
+    first_end: u32,
+    last_start: u32,
+    lim_lo: u32,
+    lim_hi: u32,
+}
+
+impl Span {
+    /// Is record `f` at position `p` (of this span) inside the window? Only
+    /// a record of the first bucket can lie before the window, only one of
+    /// the last after it.
+    #[inline]
+    pub(crate) fn holds(&self, p: u32, f: Frag) -> bool {
+        let k = (f.lo & KEY_MASK) as u32;
+        (p >= self.first_end || k >= self.lim_lo) && (p < self.last_start || k < self.lim_hi)
+    }
+}
+
 /// Bucket-major start table over block-partitioned sorted keys.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct BlockTable {
@@ -114,6 +140,31 @@ impl BlockTable {
         )
     }
 
+    /// The bucket span of the window `lo..hi` in block `blk` (see [`Span`]).
+    #[inline]
+    pub(crate) fn span(&self, lo: Edge, hi: Edge, blk: usize) -> Span {
+        let nb = self.n_blocks;
+        let (l, h) = self.bucket_span(lo, hi, blk);
+        let (first_end, lim_lo) = if lo.scan {
+            (self.starts[(lo.row as usize + 1) * nb + blk], lo.lim)
+        } else {
+            (l as u32, 0)
+        };
+        let (last_start, lim_hi) = if hi.scan {
+            (self.starts[hi.row as usize * nb + blk], hi.lim)
+        } else {
+            (h as u32, u32::MAX)
+        };
+        Span {
+            lo: l as u32,
+            hi: h as u32,
+            first_end,
+            last_start,
+            lim_lo,
+            lim_hi,
+        }
+    }
+
     /// The block-end row (after the last bucket's row).
     pub(crate) fn end_row(&self) -> usize {
         self.n_buckets as usize
@@ -163,8 +214,9 @@ impl BlockTable {
 mod tests {
     use super::*;
 
-    /// The span prefetched for a window must hold the window: an error here
-    /// would not change any result, only bring the wrong lines in.
+    /// The span prefetched for a window must hold the window (an error there
+    /// would only bring the wrong lines in), and `Span::holds` must pick out
+    /// exactly the window's records from it (open search reads spans).
     #[test]
     fn bucket_span_holds_the_window_in_every_block() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
@@ -207,6 +259,13 @@ mod tests {
                     sl <= wl && wh <= sh,
                     "window {wl}..{wh} outside span {sl}..{sh}"
                 );
+                // The span's records held are exactly the window's.
+                let sp = t.span(lo, hi, blk);
+                assert_eq!((sp.lo as usize, sp.hi as usize), (sl, sh));
+                for (p, &f) in (sl..sh).zip(&frag[sl..sh]) {
+                    let inside = wl <= p && p < wh;
+                    assert_eq!(sp.holds(p as u32, f), inside, "position {p} of {sl}..{sh}");
+                }
                 // The window is exact: keys in [kl, kh], within the block.
                 let inside = keys[bounds[blk] as usize..bounds[blk + 1] as usize]
                     .iter()
