@@ -147,6 +147,9 @@ impl LibraryIndex {
         // window, from the table alone) is prefetched into L2 before any
         // record is read: ~290 short runs at random places whose misses
         // then overlap, instead of each run waiting in turn.
+        for p in &peaks {
+            self.frag_table.prefetch_span_rows(p.lo, p.hi);
+        }
         for blk in 0..nb {
             for p in &peaks {
                 let span = self.frag_table.span(p.lo, p.hi, blk);

@@ -165,6 +165,19 @@ impl BlockTable {
         }
     }
 
+    /// Prefetch the table rows [`BlockTable::span`] reads for the window
+    /// `lo..hi` (in every block), so the rows of all of a query's windows
+    /// are requested before the first is read.
+    #[inline]
+    pub(crate) fn prefetch_span_rows(&self, lo: Edge, hi: Edge) {
+        let nb = self.n_blocks;
+        for row in [lo.row as usize, hi.row as usize] {
+            let from = (row * nb).min(self.starts.len());
+            let to = ((row + 2) * nb).min(self.starts.len());
+            super::prefetch::to_l2(&self.starts[from..to]);
+        }
+    }
+
     /// The block-end row (after the last bucket's row).
     pub(crate) fn end_row(&self) -> usize {
         self.n_buckets as usize
