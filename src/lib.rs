@@ -5,8 +5,9 @@
 //! entry point uses), [`screen`] them with the [`matching`] core (and a
 //! [`library`] when configured) and publish non-evidential indications.
 //! [`config`] and the [`cli`] drive it. The parsers live in `synthwatch-parsers`.
-// `unsafe` is denied everywhere but one audited place: the software
-// prefetch of the library index (`matching::index::prefetch`).
+// `unsafe` is denied everywhere but one audited place: the memory hints of
+// the library index (`matching::index::prefetch`: software prefetch, and
+// huge-page advice for its large arrays).
 #![deny(unsafe_code)]
 
 pub mod cli;

@@ -80,8 +80,11 @@
 //! tests only the records of its first and last bucket (`table::Span`).
 //! Before any record is read, the bucket span of every window (a superset
 //! of it, from the table alone) is prefetched into L2 with `prefetcht1`
-//! (`prefetch`, the crate's one `unsafe`: a hint that cannot fault), so the
+//! (`prefetch`, the crate's one `unsafe`: hints that cannot fault), so the
 //! misses of all of a query's runs overlap instead of each waiting in turn.
+//! The large arrays (fragment records and intensities, the bucket table, the
+//! neutral-loss permutation) are allocated with huge-page advice, so those
+//! random reads seldom wait for a page walk.
 //!
 //! **Open search** (`open`) makes one pass per block over its pairs'
 //! position records, keeping each spectrum's first-pair ordinal in a `u16`
