@@ -2,7 +2,7 @@
 
 use super::classes::{class_of, KEY_BITS, KEY_MASK};
 use super::keys::{from_key, key, Buckets};
-use super::prefetch::huge_page_vec;
+use super::prefetch::huge_page_collect;
 use super::search::Scratch;
 use super::table::BlockTable;
 use super::weight::prepare;
@@ -148,13 +148,11 @@ impl IndexBuilder {
         let frag_table = BlockTable::build(&keys, &block_start, FRAG_PEAKS_PER_BUCKET);
         let internal: Vec<u32> = frags.iter().map(|f| f.1).collect();
         let class_max = frags.iter().map(|f| class_of(f.2)).max().unwrap_or(0);
-        let mut frag: Vec<Frag> = huge_page_vec(frags.len());
-        frag.extend(frags.iter().map(|f| Frag {
+        let frag = huge_page_collect(frags.iter().map(|f| Frag {
             lo: (f.0 as u16 & KEY_MASK) | class_of(f.2) << KEY_BITS,
             spec: (f.1 & BLOCK_MASK) as u16,
         }));
-        let mut frag_int: Vec<f32> = huge_page_vec(frags.len());
-        frag_int.extend(frags.iter().map(|f| f.2));
+        let frag_int = huge_page_collect(frags.iter().map(|f| f.2));
         drop(frags);
 
         // Neutral losses of spectra with a precursor, as a permutation.
@@ -174,8 +172,7 @@ impl IndexBuilder {
         let nl_keys: Vec<u32> = nl.iter().map(|&x| (x >> 32) as u32).collect();
         let nl_buckets = Buckets::build(&nl_keys, NL_PEAKS_PER_BUCKET);
         drop(nl_keys);
-        let mut nl_perm: Vec<u32> = huge_page_vec(nl.len());
-        nl_perm.extend(nl.iter().map(|&x| x as u32));
+        let nl_perm = huge_page_collect(nl.iter().map(|&x| x as u32));
 
         let mut index = LibraryIndex {
             weighting: self.weighting,

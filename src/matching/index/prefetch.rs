@@ -13,7 +13,7 @@
 //! Each query also touches ~600 pages at random in ~280 MB (fragment records
 //! and intensities, the bucket table, hybrid's neutral-loss permutation), a
 //! TLB miss and a page walk each with 4 KiB pages; a prefetch waits for its
-//! walk. [`huge_page_vec`] asks Linux to back those arrays with 2 MiB
+//! walk. [`huge_page_collect`] asks Linux to back those arrays with 2 MiB
 //! transparent huge pages (`madvise(MADV_HUGEPAGE)`, honoured when THP is
 //! `madvise` or `always`): open search at 10⁶ ~13 % faster, hybrid ~28 %
 //! (paired A/B, 2026-12-06, `docs/design/open-search-performance.md`).
@@ -54,11 +54,12 @@ pub(super) fn to_l2<T>(s: &[T]) {
     let _ = s;
 }
 
-/// An empty vector with room for `n` elements whose (not yet touched) pages
-/// the kernel is asked to back with transparent huge pages, where it does so
-/// on request (`madvise` mode) or always; elsewhere a plain vector.
-pub(super) fn huge_page_vec<T>(n: usize) -> Vec<T> {
-    let v: Vec<T> = Vec::with_capacity(n);
+/// `items` collected into a vector whose pages the kernel is asked, before
+/// they are touched, to back with transparent huge pages (honoured in THP
+/// `madvise` and `always` modes); elsewhere a plain vector.
+pub(super) fn huge_page_collect<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<T> {
+    let n = items.len();
+    let mut v: Vec<T> = Vec::with_capacity(n);
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
@@ -71,12 +72,13 @@ pub(super) fn huge_page_vec<T>(n: usize) -> Vec<T> {
             unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
         }
     }
+    v.extend(items);
     v
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{huge_page_vec, lines};
+    use super::{huge_page_collect, lines};
 
     #[test]
     fn every_line_a_run_overlaps_is_named_once() {
@@ -92,14 +94,12 @@ mod tests {
         assert!(got(64, 0).is_empty());
     }
 
-    /// A huge-page vector is an ordinary empty vector with room for `n`
-    /// (an allocation smaller than a huge page, or none, included).
+    /// A huge-page vector holds exactly the items collected, in order (an
+    /// allocation smaller than a huge page, or none, included).
     #[test]
-    fn huge_page_vec_is_an_empty_vector_with_room() {
+    fn huge_page_collect_keeps_every_item() {
         for n in [0usize, 1, 1000, 3 << 20] {
-            let mut v: Vec<u32> = huge_page_vec(n);
-            assert!(v.is_empty() && v.capacity() >= n, "{n}");
-            v.extend(0..n as u32);
+            let v: Vec<u32> = huge_page_collect(0..n as u32);
             assert_eq!(v.len(), n);
             assert!(v.iter().enumerate().all(|(i, &x)| x == i as u32));
         }

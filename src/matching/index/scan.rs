@@ -106,17 +106,9 @@ impl LibraryIndex {
     /// bucket span, a superset known from the table alone.
     #[inline]
     pub(super) fn prefetch_window(&self, lo: Edge, hi: Edge, blk: usize) {
-        let (l, h) = self.prefetch_records(lo, hi, blk);
-        super::prefetch::to_l2(&self.frag_int[l..h]);
-    }
-
-    /// Prefetch into L2 the position records (not the intensities) of
-    /// window `lo..hi` in block `blk`; returns the bucket span prefetched.
-    #[inline]
-    pub(super) fn prefetch_records(&self, lo: Edge, hi: Edge, blk: usize) -> (usize, usize) {
         let (l, h) = self.frag_table.bucket_span(lo, hi, blk);
         super::prefetch::to_l2(&self.frag[l..h]);
-        (l, h)
+        super::prefetch::to_l2(&self.frag_int[l..h]);
     }
 
     /// Prefetch the records of every query peak's window in block `blk`.

@@ -10,7 +10,7 @@
 
 use super::build::Frag;
 use super::classes::{KEY_BITS, KEY_MASK};
-use super::prefetch::huge_page_vec;
+use super::prefetch::huge_page_collect;
 
 /// One end of a query window, resolved to a bucket row once per query peak.
 #[derive(Debug, Clone, Copy)]
@@ -78,8 +78,7 @@ impl BlockTable {
             .find(|&s| (span >> s) < target)
             .unwrap_or(KEY_BITS);
         let n_buckets = (span >> shift) as usize + 1;
-        let mut starts = huge_page_vec((n_buckets + 1) * n_blocks);
-        starts.resize((n_buckets + 1) * n_blocks, 0u32);
+        let mut starts = huge_page_collect((0..(n_buckets + 1) * n_blocks).map(|_| 0u32));
         for blk in 0..n_blocks {
             let (mut i, end) = (bounds[blk] as usize, bounds[blk + 1] as usize);
             for b in 0..=n_buckets {
