@@ -47,6 +47,7 @@
 
 use super::build::{Frag, LibraryIndex, BLOCK_SHIFT};
 use super::classes::{record_class, KEY_BITS};
+use super::counts::Codes;
 use super::multis::Multi;
 use super::prefetch::to_l2;
 use super::scan::{QPeak, BLOCK, MIN_NORMAL_BITS};
@@ -91,6 +92,39 @@ fn at_least(recs: &[Frag], least: u16, mut found: impl FnMut(usize)) {
     }
 }
 
+/// Step 1's pass over a block's spans `bw` of `frag` (module docs): each
+/// spectrum's first pair leaves its block ordinal in `st`, each repeat its
+/// position and window in `cand`, and `starts` gets each span's first
+/// ordinal. Returns the number of repeats. Not inlined: inside the search
+/// its loop invariants were spilled to the stack, three extra loads in the
+/// hottest loop.
+#[inline(never)]
+fn repeats_pass(
+    frag: &[Frag],
+    bw: &[Span],
+    codes: Codes,
+    st: &mut [u16; BLOCK],
+    cand: &mut [(u32, u32)],
+    starts: &mut Vec<u32>,
+) -> usize {
+    starts.clear();
+    let mut nc = 0;
+    let (mut code, step) = (codes.first(), codes.step());
+    let mut ord = 0;
+    for (k, &Span { lo, hi, .. }) in bw.iter().enumerate() {
+        starts.push(ord);
+        ord += hi - lo;
+        for (pos, f) in (lo..hi).zip(&frag[lo as usize..hi as usize]) {
+            if codes.visit(st, f.spec, code) {
+                cand[nc] = (pos, k as u32);
+                nc += 1;
+            }
+            code = code.wrapping_add(step);
+        }
+    }
+    nc
+}
+
 impl LibraryIndex {
     /// The position of block spectrum `s`'s first pair, block ordinal `k0`
     /// of spans `bw`, with its window (`starts`: each span's first
@@ -113,11 +147,11 @@ impl LibraryIndex {
     /// `repeats` (positions), in `out` by block spectrum (others `u32::MAX`).
     #[cold]
     #[inline(never)]
-    fn first_ordinals(&self, bw: &[Span], repeats: &[u32], out: &mut Vec<u32>) {
+    fn first_ordinals(&self, bw: &[Span], repeats: &[(u32, u32)], out: &mut Vec<u32>) {
         const WANTED: u32 = u32::MAX - 1;
         out.clear();
         out.resize(BLOCK, u32::MAX);
-        for &pos in repeats {
+        for &(pos, _) in repeats {
             out[self.frag[pos as usize].spec as usize] = WANTED;
         }
         let mut ord = 0;
@@ -190,29 +224,12 @@ impl LibraryIndex {
         let (codes, st) = sc.firsts.begin_block(total);
         // One pass over the block's pairs: each spectrum's first pair
         // records its block ordinal; the positions of repeats (pairs of a
-        // spectrum seen before — a few hundred of ~25 k) are listed behind
-        // a branch that is almost never taken, window by window.
+        // spectrum seen before — a few hundred of ~25 k) are listed, with
+        // their windows, behind a branch that is almost never taken.
         if sc.cand.len() <= total {
-            sc.cand.resize(total + 1, 0);
+            sc.cand.resize(total + 1, (0, 0));
         }
-        sc.cand_end.clear();
-        sc.starts.clear();
-        let mut nc = 0;
-        let cand = &mut sc.cand[..];
-        let (mut code, step) = (codes.first(), codes.step());
-        let mut ord = 0;
-        for &Span { lo, hi, .. } in bw {
-            sc.starts.push(ord);
-            ord += hi - lo;
-            for (pos, f) in (lo..hi).zip(&self.frag[lo as usize..hi as usize]) {
-                if codes.visit(st, f.spec, code) {
-                    cand[nc] = pos;
-                    nc += 1;
-                }
-                code = code.wrapping_add(step);
-            }
-            sc.cand_end.push(nc as u32);
-        }
+        let nc = repeats_pass(&self.frag, bw, codes, st, &mut sc.cand, &mut sc.starts);
         // A spectrum's first repeat brings in its first pair, found from its
         // recorded ordinal. With one code for the whole block (more pairs
         // than codes) the slots say only "has a pair", and one more pass
@@ -222,34 +239,33 @@ impl LibraryIndex {
             self.first_ordinals(bw, &sc.cand[..nc], &mut sc.first_ord);
         }
         sc.multis.begin_block(total);
-        let mut from = 0;
-        for (k, &end) in sc.cand_end.iter().enumerate() {
-            for &pos in &sc.cand[from..end as usize] {
-                let f = self.frag[pos as usize];
-                // Pairs outside the window (in its first or last bucket)
-                // were counted by the pass but are no pairs.
-                if !bw[k].holds(pos, f) {
-                    continue;
-                }
-                let k0 = if shared {
-                    sc.first_ord[f.spec as usize] as usize
-                } else {
-                    codes.first_ordinal(st, f.spec)
-                };
-                let start = || {
-                    let (w, first) = self.first_pair(bw, &sc.starts, k0, f.spec)?;
-                    let ff = self.frag[first];
-                    if !bw[w].holds(first as u32, ff) {
-                        return None;
-                    }
-                    let u = sc.bounds.get(w, record_class(ff.lo));
-                    Some((first as u32, w as u32, u))
-                };
-                let u = sc.bounds.get(k, record_class(f.lo));
-                sc.multis
-                    .add(k0, gbase | f.spec as u32, start, (pos, k as u32, u));
+        // One flat loop over the repeats (each tagged with its window), not
+        // one per window: most windows have none, and a loop per window
+        // mispredicted its exit about once a repeat.
+        for &(pos, k) in &sc.cand[..nc] {
+            let (f, k) = (self.frag[pos as usize], k as usize);
+            // Pairs outside the window (in its first or last bucket)
+            // were counted by the pass but are no pairs.
+            if !bw[k].holds(pos, f) {
+                continue;
             }
-            from = end as usize;
+            let k0 = if shared {
+                sc.first_ord[f.spec as usize] as usize
+            } else {
+                codes.first_ordinal(st, f.spec)
+            };
+            let start = || {
+                let (w, first) = self.first_pair(bw, &sc.starts, k0, f.spec)?;
+                let ff = self.frag[first];
+                if !bw[w].holds(first as u32, ff) {
+                    return None;
+                }
+                let u = sc.bounds.get(w, record_class(ff.lo));
+                Some((first as u32, w as u32, u))
+            };
+            let u = sc.bounds.get(k, record_class(f.lo));
+            sc.multis
+                .add(k0, gbase | f.spec as u32, start, (pos, k as u32, u));
         }
         sc.multis.end_block();
     }
