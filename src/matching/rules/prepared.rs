@@ -18,29 +18,43 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub(crate) fn new(input: &RuleInput<'_>) -> Self {
-        let mut peaks: Vec<(f64, f64)> = input
-            .peaks
-            .iter()
-            .filter(|p| {
-                p.x.is_finite()
-                    && p.intensity.is_finite()
-                    && p.x > 0.0
-                    && p.x < MAX_MZ
-                    && p.intensity > 0.0
-            })
-            .map(|p| (p.x, p.intensity))
-            .collect();
-        peaks.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let base = peaks.iter().fold(0.0f64, |m, p| m.max(p.1));
-        let all_integer = peaks.iter().all(|p| (p.0 - p.0.round()).abs() < 1e-6);
+        // Sized once (a filtered iterator's collect grows step by step).
+        let mut peaks: Vec<(f64, f64)> = Vec::with_capacity(input.peaks.len());
+        peaks.extend(
+            input
+                .peaks
+                .iter()
+                .filter(|p| {
+                    p.x.is_finite()
+                        && p.intensity.is_finite()
+                        && p.x > 0.0
+                        && p.x < MAX_MZ
+                        && p.intensity > 0.0
+                })
+                .map(|p| (p.x, p.intensity)),
+        );
+        if !peaks.is_sorted_by(|a, b| a.0 <= b.0) {
+            peaks.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        // One pass for both, without a branch per peak. m/z is in
+        // (0, MAX_MZ): the nearest integer by a truncating conversion (an
+        // instruction; `round` is a library call here).
+        let (mut base, mut all_integer) = (0.0f64, true);
+        for p in &peaks {
+            base = base.max(p.1);
+            all_integer &= (p.0 - (p.0 + 0.5) as u32 as f64).abs() < 1e-6;
+        }
         let top = peaks.last().map_or(0, |p| p.0 as usize + 2);
-        let mut starts = vec![0u32; top + 1];
-        let mut i = 0usize;
-        for (k, slot) in starts.iter_mut().enumerate() {
-            while i < peaks.len() && peaks[i].0 < k as f64 {
-                i += 1;
+        // Peak i is the first with m/z ≥ k for every integer k in
+        // (m/z of peak i−1, m/z of peak i]: one fill per peak.
+        let mut starts = vec![peaks.len() as u32; top + 1];
+        let mut k = 0usize;
+        for (i, p) in peaks.iter().enumerate() {
+            let end = (p.0 as u32 as usize + 1).min(starts.len());
+            if end > k {
+                starts[k..end].fill(i as u32);
+                k = end;
             }
-            *slot = i as u32;
         }
         Self {
             peaks,
@@ -68,9 +82,10 @@ impl Prepared {
             if x > hi {
                 break;
             }
-            if x >= lo && y >= min && !taken(i) && best.is_none()
-                || best.is_some_and(|b| self.peaks[b].1 < y)
-            {
+            // Cheap tests first: in a wide m/z range most peaks are weaker
+            // than the best so far, and `taken` is a call. A taken peak is
+            // never chosen, however intense (peaks are used once).
+            if x >= lo && y >= min && best.is_none_or(|b| self.peaks[b].1 < y) && !taken(i) {
                 best = Some(i);
             }
         }
@@ -95,5 +110,57 @@ impl Prepared {
                 .filter(|p| p.1 > y)
                 .nth(max_rank - 1)
                 .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{IonisationHint, RuleInput};
+    use super::Prepared;
+    use synthwatch_parsers::spectrum::Peak;
+
+    /// `starts[k]` is the first peak with m/z ≥ k, for every k (checked
+    /// against that definition on integer, fractional and clustered m/z).
+    #[test]
+    fn starts_index_the_first_peak_at_or_above_each_integer() {
+        let sets: [&[f64]; 4] = [
+            &[41.0, 43.0, 57.0, 57.0, 91.0, 105.0, 146.0, 189.0, 245.0],
+            &[0.5, 1.0, 1.2, 1.9999, 2.0, 7.25, 7.75, 12.0],
+            &[100.1121, 100.9, 101.0, 101.0001, 250.5],
+            &[4999.9],
+        ];
+        for xs in sets {
+            let peaks: Vec<Peak> = xs.iter().map(|&x| Peak { x, intensity: 1.0 }).collect();
+            let s = Prepared::new(&RuleInput::new(&peaks, None));
+            for (k, &st) in s.starts.iter().enumerate() {
+                let want = s
+                    .peaks
+                    .iter()
+                    .position(|p| p.0 >= k as f64)
+                    .unwrap_or(s.peaks.len());
+                assert_eq!(st as usize, want, "{xs:?}: k = {k}");
+            }
+        }
+    }
+
+    /// The most intense peak of a range that no group has taken: a taken
+    /// peak is skipped even when it is the most intense (peaks count once).
+    #[test]
+    fn best_in_never_returns_a_taken_peak() {
+        let peaks = [(300.0, 50.0), (310.0, 100.0), (320.0, 70.0), (700.0, 90.0)]
+            .map(|(x, intensity)| Peak { x, intensity });
+        let input = RuleInput {
+            peaks: &peaks,
+            precursor_mz: None,
+            ionisation: IonisationHint::Ei,
+            negative_mode: false,
+            wide_tolerance: false,
+        };
+        let s = Prepared::new(&input);
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|_| false), Some(1));
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i == 1), Some(2));
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i >= 1), Some(0));
+        assert_eq!(s.best_in(299.5, 600.5, 60.0, &|i| i == 1), Some(2));
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i < 3), None);
     }
 }
