@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 from ms_entropy import FlashEntropySearch
 
+from serving import ask, serve, stop
+
 SEED = 42
 PEAKS = 20
 PHI = np.uint64(0x9E3779B97F4A7C15)
@@ -155,16 +157,13 @@ def rounds(args):
     exe = Path(args.ours_bin) if args.ours_bin else TARGET / "release" / "examples" / "index_timing"
     print(f"load average {os.getloadavg()}")
     for n in args.sizes:
-        ours = subprocess.Popen([str(exe), str(n), "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        ready = ours.stdout.readline().split()
+        ours, ready = serve(exe, n)
         flash, _, _ = build(n)
         qs = clean_queries(flash, n, args.queries)
-        print(f"n={n}: ours {ready[2]} B/peak, {len(qs)} queries per pass")
+        print(f"n={n}: ours {ready.split()[2]} B/peak, {len(qs)} queries per pass")
 
         def ours_pass(mode):
-            ours.stdin.write(f"{mode} 1 {len(qs)}\n")
-            ours.stdin.flush()
-            return float(ours.stdout.readline())
+            return ask(ours, mode, 1, len(qs))
 
         for mode in args.modes:
             ours_pass(mode), flash_pass(flash, mode, qs[: max(1, len(qs) // 10)])  # warm up
@@ -177,8 +176,7 @@ def rounds(args):
             ratios = [b / a for a, b in zip(o, f)]
             print(f"  {mode:8} MEDIAN ours {statistics.median(o):8.2f} us/query  Flash {statistics.median(f):9.1f} us/query"
                   f"  Flash/ours {statistics.median(ratios):5.1f}x (min {min(ratios):.1f}x)  load {os.getloadavg()[0]:.2f}")
-        ours.stdin.close()
-        ours.wait()
+        stop([ours])
         del flash
 
 

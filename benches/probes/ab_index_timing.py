@@ -17,7 +17,11 @@ Python peer's passes evict our data from the caches in flash_peer.py.
 """
 import argparse
 import statistics
-import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "peers"))
+from serving import ask, serve, stop  # noqa: E402
 
 
 def main():
@@ -35,13 +39,11 @@ def main():
         import numpy as np
 
         hog = np.ones(int(a.pollute * 1e9 / 8), dtype=np.float64)
-    procs = [
-        subprocess.Popen([b, str(a.size), "--serve"], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True)
-        for b in a.bins
-    ]
-    for b, p in zip(a.bins, procs):
-        print(b, p.stdout.readline().strip(), flush=True)
+    procs = []
+    for b in a.bins:
+        p, ready = serve(b, a.size)
+        print(b, ready, flush=True)
+        procs.append(p)
     modes = a.modes.split(",")
     res = {(b, m): [] for b in a.bins for m in modes}
     for r in range(a.rounds):
@@ -52,9 +54,7 @@ def main():
             for b, p in order:
                 if hog is not None:
                     hog += 1.0
-                p.stdin.write(f"{m} {a.passes} {a.queries}\n")
-                p.stdin.flush()
-                res[(b, m)].append(float(p.stdout.readline()))
+                res[(b, m)].append(ask(p, m, a.passes, a.queries))
     for m in modes:
         for b in a.bins:
             v = res[(b, m)]
@@ -65,9 +65,7 @@ def main():
             print(f"{m:8} {b:24} median {statistics.median(v):9.2f}  min {min(v):9.2f}  "
                   f"paired ratio to the first {statistics.median(paired):.3f}  "
                   f"all {' '.join(f'{x:.1f}' for x in v)}")
-    for p in procs:
-        p.stdin.close()
-        p.wait()
+    stop(procs)
 
 
 if __name__ == "__main__":

@@ -17,13 +17,13 @@ Flash engine are flash_peer.py's (same synthetic data, cleaned alike).
 """
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "peers"))
 import flash_peer as fp  # noqa: E402
+from serving import ask, serve, stop  # noqa: E402
 
 
 def main():
@@ -34,19 +34,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--passes", action="store_true", help="after Flash / again / after a sleep, first binary")
     a = ap.parse_args()
-    procs = []
-    for b in a.bins:
-        p = subprocess.Popen([b, str(a.size), "--serve"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-        p.stdout.readline()
-        procs.append(p)
+    procs = [serve(b, a.size)[0] for b in a.bins]
     flash, _, _ = fp.build(a.size)
     qs = fp.clean_queries(flash, a.size, a.queries)
 
     def ours(p):
-        p.stdin.write(f"open 1 {len(qs)}\n")
-        p.stdin.flush()
-        return float(p.stdout.readline())
+        return ask(p, "open", 1, len(qs))
 
     if a.passes:
         res = {"after Flash": [], "again": [], "after 0.3 s sleep": []}
@@ -69,9 +62,7 @@ def main():
         for b, v in zip(a.bins, res):
             print(f"{b:24} median {statistics.median(v):7.1f}  min {min(v):7.1f}  "
                   f"Flash/ours {statistics.median(fl) / statistics.median(v):.2f}")
-    for p in procs:
-        p.stdin.close()
-        p.wait()
+    stop(procs)
 
 
 if __name__ == "__main__":
