@@ -144,7 +144,8 @@ impl LibraryIndex {
     }
 
     /// The block ordinal of the first pair of each spectrum with a repeat in
-    /// `repeats` (positions), in `out` by block spectrum (others `u32::MAX`).
+    /// `repeats` (position, window), in `out` by block spectrum (others
+    /// `u32::MAX`).
     #[cold]
     #[inline(never)]
     fn first_ordinals(&self, bw: &[Span], repeats: &[(u32, u32)], out: &mut Vec<u32>) {

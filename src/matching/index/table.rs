@@ -78,7 +78,7 @@ impl BlockTable {
             .find(|&s| (span >> s) < target)
             .unwrap_or(KEY_BITS);
         let n_buckets = (span >> shift) as usize + 1;
-        let mut starts = huge_page_collect((0..(n_buckets + 1) * n_blocks).map(|_| 0u32));
+        let mut starts = huge_page_collect(std::iter::repeat_n(0u32, (n_buckets + 1) * n_blocks));
         for blk in 0..n_blocks {
             let (mut i, end) = (bounds[blk] as usize, bounds[blk + 1] as usize);
             for b in 0..=n_buckets {
