@@ -72,6 +72,13 @@ fn rate(engine: &RuleEngine, set: &[(String, Spectrum)], class: Option<Class>, t
     println!("\n== {title}: {} spectra", set.len());
     for (name, s) in set {
         let ev = engine.evaluate_all(&RuleInput::from(s));
+        // The flags-only path leaves a rule as soon as it cannot flag; it
+        // must flag exactly what the full evaluation flags.
+        assert_eq!(
+            engine.evaluate(&RuleInput::from(s)),
+            ev.flags,
+            "{name}: evaluate and evaluate_all disagree"
+        );
         match class {
             Some(c) if ev.flags_class(c) => hits += 1,
             Some(_) => {

@@ -234,11 +234,19 @@ impl RuleEngine {
                 },
             }
         }
+        // Without near misses, a rule that can no longer flag is left at once.
+        if !window_ok && !near {
+            return;
+        }
         let mut used: Vec<usize> = Vec::new();
         let mut hits: Vec<(usize, Hit)> = Vec::new();
         let mut unmet: Vec<usize> = Vec::new();
         let (mut met, mut required_ok, mut substantive) = (0usize, true, false);
         for (gi, g) in rule.groups.iter().enumerate() {
+            let can_still_flag = required_ok && rule.groups.len() - unmet.len() >= rule.min_groups;
+            if !near && !can_still_flag {
+                return;
+            }
             match self.match_group(g, (rule.mode, ppm), s, precursor.map(|p| p.0), &used) {
                 Some(found) => {
                     met += 1;
