@@ -2,16 +2,21 @@
  * (docs/design/open-search-performance.md, "Window spans", 2026-12-06).
  *
  *   cc -O2 benches/probes/first_pair_pass.c -o /tmp/fpp && /tmp/fpp
+ *   (with -march=native as well, the last way's compare is vectorised)
  *
  * 64 queries of 16 blocks x 1560 records of 4 B (a u16 key field and a u16
  * spectrum id, ids uniform over 2^16: ~18 repeats per block, as at 10^6
  * spectra), all cached. Prints the best of 40 sweeps, in µs per query, of
- * three ways to find each block's repeats and their first pairs:
+ * four ways to find each block's repeats and their first pairs:
  *  - u16 slots: a 128 KiB array of first-pair codes (src/matching/index/
  *    counts.rs), cleared when the codes run out;
  *  - bitmap + pass 2: an 8 KiB seen-bitmap (L1), then a second pass over the
  *    block's records for the first pairs of the repeated spectra;
- *  - epoch bytes + pass 2: a 64 KiB epoch byte per spectrum, the same pass 2.
+ *  - epoch bytes + pass 2: a 64 KiB epoch byte per spectrum, the same pass 2;
+ *  - last-code slots: the same 128 KiB slots, but every pair overwrites its
+ *    slot and keeps the code it found (no branch in the pass: each pair's
+ *    predecessor, not its first pair), then a vector compare over the kept
+ *    codes lists the repeats (2026-12-06, late: slower than the branch).
  * The slots list only the repeats (their codes give the first pairs); the
  * other two list repeats and first pairs. The bitmap and the byte array lose
  * on store-to-load dependencies through shared words and on pass 2. */
@@ -33,6 +38,7 @@ static uint16_t slots[65536];
 static uint64_t seen[1024], want[1024];
 static uint8_t epoch[65536];
 static uint32_t cand[2 * PER];
+static uint16_t prevc[PER];
 
 static long slots_u16(void) {
     long tot = 0;
@@ -49,6 +55,33 @@ static long slots_u16(void) {
                 if ((uint16_t)(v - base) < PER) cand[nc++] = i;
                 else slots[r[i].spec] = code;
                 code++;
+            }
+            tot += nc;
+        }
+    return tot;
+}
+
+static long slots_last(void) {
+    long tot = 0;
+    uint16_t next = 1;
+    for (int q = 0; q < Q; q++)
+        for (int b = 0; b < NB; b++) {
+            Frag *r = &recs[q][b * PER];
+            if (next + PER > 65535) { memset(slots, 0, sizeof slots); next = 1; }
+            uint16_t base = next, code = base;
+            next += PER;
+            for (int i = 0; i < PER; i++) {
+                uint16_t s = r[i].spec;
+                prevc[i] = slots[s];
+                slots[s] = code++;
+            }
+            int nc = 0;
+            for (int i0 = 0; i0 < PER; i0 += 32) {
+                uint32_t m = 0;
+                int lim = PER - i0 < 32 ? PER - i0 : 32;
+                for (int j = 0; j < lim; j++)
+                    m |= (uint32_t)((uint16_t)(prevc[i0 + j] - base) < PER) << j;
+                while (m) { cand[nc++] = i0 + __builtin_ctz(m); m &= m - 1; }
             }
             tot += nc;
         }
@@ -116,9 +149,9 @@ int main(void) {
             recs[q][i].spec = x & 0xffff;
             recs[q][i].lo = x >> 16;
         }
-    const char *names[] = {"u16 slots", "bitmap + pass 2", "epoch bytes + pass 2"};
-    long (*ways[])(void) = {slots_u16, bitmap_pass2, epoch_pass2};
-    for (int w = 0; w < 3; w++) {
+    const char *names[] = {"u16 slots", "bitmap + pass 2", "epoch bytes + pass 2", "last-code slots"};
+    long (*ways[])(void) = {slots_u16, bitmap_pass2, epoch_pass2, slots_last};
+    for (int w = 0; w < 4; w++) {
         double best = 1e9;
         long found = 0;
         for (int rep = 0; rep < 40; rep++) {
