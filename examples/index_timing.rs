@@ -6,7 +6,10 @@
 //! mode; with `--serve` it instead reads `<mode> <passes> [<queries>]` lines
 //! on stdin (mode `identity`, `open` or `hybrid`) and answers each with the
 //! median over `passes` passes of the mean µs/query of one pass over the first
-//! `queries` queries (default all 1000).
+//! `queries` queries (default all 1000). Mode `noise-<mode>` runs a loop of
+//! random branches before each query and times the queries alone: the
+//! branch predictor then starts every query untrained, the data caches
+//! untouched (`docs/design/open-search-performance.md`, 2026-12-06, late).
 
 #[path = "../benches/match/synthetic.rs"]
 mod synthetic;
@@ -21,12 +24,47 @@ const SEED: u64 = 42;
 const QUERIES: usize = 1000;
 
 fn params(mode: &str) -> Option<SearchParams> {
-    match mode {
+    match mode.strip_prefix("noise-").unwrap_or(mode) {
         "identity" => Some(SearchParams::identity()),
         "open" => Some(SearchParams::open()),
         "hybrid" => Some(SearchParams::hybrid()),
         _ => None,
     }
+}
+
+/// ~200 k unpredictable branches on registers alone (xorshift state `x`).
+fn branch_noise(x: &mut u64) -> u64 {
+    let mut acc = 0u64;
+    for _ in 0..200_000 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        if *x & 1 == 1 {
+            acc += *x >> 3;
+        } else if *x & 2 == 2 {
+            acc ^= *x;
+        } else {
+            acc = acc.rotate_left(3);
+        }
+    }
+    acc
+}
+
+/// Mean µs per query with [`branch_noise`] before each (not timed).
+fn noisy_pass_us(
+    index: &LibraryIndex,
+    scratch: &mut Scratch,
+    queries: &[CleanSpectrum],
+    p: &SearchParams,
+) -> f64 {
+    let (mut x, mut el) = (0x9E37_79B9_7F4A_7C15u64, 0.0);
+    for q in queries {
+        std::hint::black_box(branch_noise(&mut x));
+        let t = Instant::now();
+        std::hint::black_box(index.search_with(q, p, scratch));
+        el += t.elapsed().as_secs_f64();
+    }
+    el * 1e6 / queries.len() as f64
 }
 
 fn median_us(
@@ -35,9 +73,13 @@ fn median_us(
     queries: &[CleanSpectrum],
     p: &SearchParams,
     passes: usize,
+    noise: bool,
 ) -> f64 {
     let mut times: Vec<f64> = (0..passes.max(1))
         .map(|_| {
+            if noise {
+                return noisy_pass_us(index, scratch, queries, p);
+            }
             let t = Instant::now();
             for q in queries {
                 std::hint::black_box(index.search_with(q, p, scratch));
@@ -76,13 +118,18 @@ fn main() {
         for line in stdin.lock().lines() {
             let line = line.expect("stdin");
             let mut it = line.split_whitespace();
-            let (Some(p), passes) = (it.next().and_then(params), it.next()) else {
+            let mode = it.next().unwrap_or_default();
+            let noise = mode.starts_with("noise-");
+            let (Some(p), passes) = (params(mode), it.next()) else {
                 break;
             };
             let passes = passes.and_then(|s| s.parse().ok()).unwrap_or(3);
             let nq = it.next().and_then(|s| s.parse().ok()).unwrap_or(QUERIES);
             let qs = &queries[..nq.clamp(1, QUERIES)];
-            println!("{:.3}", median_us(&index, &mut scratch, qs, &p, passes));
+            println!(
+                "{:.3}",
+                median_us(&index, &mut scratch, qs, &p, passes, noise)
+            );
             std::io::stdout().flush().expect("flush");
         }
         return;
@@ -92,7 +139,7 @@ fn main() {
         let p = params(mode).expect("mode");
         println!(
             "  {mode:8} {:9.2} us/query",
-            median_us(&index, &mut scratch, &queries, &p, 5)
+            median_us(&index, &mut scratch, &queries, &p, 5, false)
         );
     }
 }

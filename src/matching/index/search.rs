@@ -60,6 +60,9 @@ pub struct Scratch {
     pub(super) multis: QueryMultis,
     pub(super) bounds: ClassBounds,
     pub(super) singles: Vec<(u32, u32, u32)>,
+    /// Open search: the multi-pair entries whose bound reached the bar
+    /// after their block's pass (indices into `multis.list`).
+    pub(super) reaching: Vec<u32>,
     pub(super) order: Vec<u32>,
     pub(super) terms: Vec<f32>,
     pub(super) wins: Vec<(u32, u32)>,
@@ -83,6 +86,7 @@ impl Scratch {
             + self.bounds.memory_bytes()
             + self.singles.capacity() * std::mem::size_of::<(u32, u32, u32)>()
             + self.cand.capacity() * 8
+            + self.reaching.capacity() * 4
             + (self.starts.capacity() + self.first_ord.capacity()) * 4
             + self.order.capacity() * 4
             + self.terms.capacity() * 4
