@@ -68,16 +68,22 @@ impl ClassBounds {
     /// Bounds for query peaks of halved intensities `a`.
     pub(super) fn fill(&mut self, a: impl Iterator<Item = f32>) {
         self.bounds.clear();
+        // Every class ceiling but the top one's (infinite) is finite, so the
+        // inner loop has no branch and is vectorised.
+        let (finite, _top) = ceiling_roots().split_at(CLASSES - 1);
         for a in a {
-            let sane = (f32::MIN_POSITIVE..=1.0).contains(&a);
+            if !(f32::MIN_POSITIVE..=1.0).contains(&a) {
+                self.bounds.extend([f32::INFINITY; CLASSES]);
+                continue;
+            }
             let root = 2.0 * (a as f64).sqrt();
-            self.bounds.extend(ceiling_roots().iter().map(|&r| {
-                if !sane || r.is_infinite() {
-                    return f32::INFINITY;
-                }
-                // Rounded up past f32 rounding: a relative and an absolute margin.
-                ((root * r + TERM_SLACK) * (1.0 + 1e-6)) as f32
-            }));
+            // Rounded up past f32 rounding: a relative and an absolute margin.
+            self.bounds.extend(
+                finite
+                    .iter()
+                    .map(|&r| ((root * r + TERM_SLACK) * (1.0 + 1e-6)) as f32),
+            );
+            self.bounds.push(f32::INFINITY);
         }
     }
 
