@@ -40,53 +40,54 @@ static uint8_t epoch[65536];
 static uint32_t cand[2 * PER];
 static uint16_t prevc[PER];
 
-static long slots_u16(void) {
+/* One block's repeats under the u16 slots, its codes base..base+PER. */
+static int u16_block(const Frag *r, uint16_t base) {
+    uint16_t code = base;
+    int nc = 0;
+    for (int i = 0; i < PER; i++) {
+        uint16_t v = slots[r[i].spec];
+        if ((uint16_t)(v - base) < PER) cand[nc++] = i;
+        else slots[r[i].spec] = code;
+        code++;
+    }
+    return nc;
+}
+
+/* The same with last codes kept and a vector compare after the pass. */
+static int last_block(const Frag *r, uint16_t base) {
+    uint16_t code = base;
+    for (int i = 0; i < PER; i++) {
+        uint16_t s = r[i].spec;
+        prevc[i] = slots[s];
+        slots[s] = code++;
+    }
+    int nc = 0;
+    for (int i0 = 0; i0 < PER; i0 += 32) {
+        uint32_t m = 0;
+        int lim = PER - i0 < 32 ? PER - i0 : 32;
+        for (int j = 0; j < lim; j++)
+            m |= (uint32_t)((uint16_t)(prevc[i0 + j] - base) < PER) << j;
+        while (m) { cand[nc++] = i0 + __builtin_ctz(m); m &= m - 1; }
+    }
+    return nc;
+}
+
+/* Every block of every query through `block`, each with a fresh code range
+ * of the slots (cleared when the codes run out). */
+static long with_codes(int (*block)(const Frag *, uint16_t)) {
     long tot = 0;
     uint16_t next = 1;
     for (int q = 0; q < Q; q++)
         for (int b = 0; b < NB; b++) {
-            Frag *r = &recs[q][b * PER];
             if (next + PER > 65535) { memset(slots, 0, sizeof slots); next = 1; }
-            uint16_t base = next, code = base;
+            tot += block(&recs[q][b * PER], next);
             next += PER;
-            int nc = 0;
-            for (int i = 0; i < PER; i++) {
-                uint16_t v = slots[r[i].spec];
-                if ((uint16_t)(v - base) < PER) cand[nc++] = i;
-                else slots[r[i].spec] = code;
-                code++;
-            }
-            tot += nc;
         }
     return tot;
 }
 
-static long slots_last(void) {
-    long tot = 0;
-    uint16_t next = 1;
-    for (int q = 0; q < Q; q++)
-        for (int b = 0; b < NB; b++) {
-            Frag *r = &recs[q][b * PER];
-            if (next + PER > 65535) { memset(slots, 0, sizeof slots); next = 1; }
-            uint16_t base = next, code = base;
-            next += PER;
-            for (int i = 0; i < PER; i++) {
-                uint16_t s = r[i].spec;
-                prevc[i] = slots[s];
-                slots[s] = code++;
-            }
-            int nc = 0;
-            for (int i0 = 0; i0 < PER; i0 += 32) {
-                uint32_t m = 0;
-                int lim = PER - i0 < 32 ? PER - i0 : 32;
-                for (int j = 0; j < lim; j++)
-                    m |= (uint32_t)((uint16_t)(prevc[i0 + j] - base) < PER) << j;
-                while (m) { cand[nc++] = i0 + __builtin_ctz(m); m &= m - 1; }
-            }
-            tot += nc;
-        }
-    return tot;
-}
+static long slots_u16(void) { return with_codes(u16_block); }
+static long slots_last(void) { return with_codes(last_block); }
 
 static long bitmap_pass2(void) {
     long tot = 0;
