@@ -79,25 +79,19 @@ impl Codes {
         (self.len > 1) as u16
     }
 
-    /// Record a pair of block spectrum `s` under `code`: true if it is a
-    /// repeat (the spectrum had a pair already; its slot is kept), false if
-    /// it is the first (its slot becomes `code`).
+    /// Record a pair of block spectrum `s` under `code`: if it is a repeat
+    /// (the spectrum had a pair already; its slot is kept), the ordinal of
+    /// the spectrum's first pair — meaningless when every pair shares one
+    /// code (`step` 0, where the slots only say "has a pair"); if it is the
+    /// first, `None` (its slot becomes `code`).
     #[inline(always)]
-    pub(super) fn visit(self, st: &mut [u16; BLOCK], s: u16, code: u16) -> bool {
-        let v = st[s as usize];
-        let repeat = v.wrapping_sub(self.base) < self.len;
-        if !repeat {
-            st[s as usize] = code;
+    pub(super) fn repeat_of(self, st: &mut [u16; BLOCK], s: u16, code: u16) -> Option<u32> {
+        let first = st[s as usize].wrapping_sub(self.base);
+        if first < self.len {
+            return Some(first as u32);
         }
-        repeat
-    }
-
-    /// The ordinal of the first pair of block spectrum `s` (which has a pair
-    /// in this block); meaningless when every pair shares one code (`step`
-    /// 0, where the slots only say "has a pair").
-    #[inline]
-    pub(super) fn first_ordinal(self, st: &[u16; BLOCK], s: u16) -> usize {
-        st[s as usize].wrapping_sub(self.base) as usize
+        st[s as usize] = code;
+        None
     }
 }
 
@@ -122,17 +116,21 @@ mod tests {
                 let mut seen = 0;
                 for ord in 0..pairs.min(20) {
                     if k > 0 && ord > 0 && ord % k == 0 && ord <= 3 * k {
-                        assert_eq!(codes.visit(st, s, code), seen > 0, "{pairs} {b} {ord}");
+                        let first = codes.repeat_of(st, s, code);
+                        assert_eq!(first.is_some(), seen > 0, "{pairs} {b} {ord}");
+                        if let Some(f) = first {
+                            let want = if pairs < CODES { k } else { 0 };
+                            assert_eq!(f as usize, want, "{pairs} {b}");
+                        }
                         seen += 1;
                     }
                     code = code.wrapping_add(step);
                 }
-                if seen > 0 {
-                    let want = if pairs < CODES { k } else { 0 };
-                    assert_eq!(codes.first_ordinal(st, s), want, "{pairs} {b}");
-                }
                 // A spectrum seen in earlier blocks reads as no pair yet.
-                assert!(!codes.visit(st, other, codes.first()), "{pairs} {b}: stale");
+                assert!(
+                    codes.repeat_of(st, other, codes.first()).is_none(),
+                    "{pairs} {b}: stale"
+                );
             }
         }
     }

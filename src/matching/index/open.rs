@@ -107,10 +107,21 @@ fn at_least(recs: &[Frag], least: u16, mut found: impl FnMut(usize)) {
     }
 }
 
+/// A repeat found by the pass: its position, window and record, and the
+/// block ordinal of its spectrum's first pair (read from the slot the pass
+/// had loaded anyway, so chaining need not load the record and the slot
+/// again; meaningless when the block's pairs share one code).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Repeat {
+    pos: u32,
+    win: u32,
+    rec: Frag,
+    first: u32,
+}
+
 /// Step 1's pass over a block's spans `bw` of `frag` (module docs): each
-/// spectrum's first pair leaves its block ordinal in `st`, each repeat its
-/// position and window in `cand`, and `starts` gets each span's first
-/// ordinal. Returns the number of repeats. Not inlined: inside the search
+/// spectrum's first pair leaves its block ordinal in `st`, each repeat a
+/// [`Repeat`] in `cand`, and `starts` gets each span's first ordinal. Returns the number of repeats. Not inlined: inside the search
 /// its loop invariants were spilled to the stack, three extra loads in the
 /// hottest loop.
 #[inline(never)]
@@ -119,7 +130,7 @@ fn repeats_pass(
     bw: &[Span],
     codes: Codes,
     st: &mut [u16; BLOCK],
-    cand: &mut [(u32, u32)],
+    cand: &mut [Repeat],
     starts: &mut Vec<u32>,
 ) -> usize {
     starts.clear();
@@ -130,8 +141,13 @@ fn repeats_pass(
         starts.push(ord);
         ord += hi - lo;
         for (pos, f) in (lo..hi).zip(&frag[lo as usize..hi as usize]) {
-            if codes.visit(st, f.spec, code) {
-                cand[nc] = (pos, k as u32);
+            if let Some(first) = codes.repeat_of(st, f.spec, code) {
+                cand[nc] = Repeat {
+                    pos,
+                    win: k as u32,
+                    rec: *f,
+                    first,
+                };
                 nc += 1;
             }
             code = code.wrapping_add(step);
@@ -159,16 +175,15 @@ impl LibraryIndex {
     }
 
     /// The block ordinal of the first pair of each spectrum with a repeat in
-    /// `repeats` (position, window), in `out` by block spectrum (others
-    /// `u32::MAX`).
+    /// `repeats`, in `out` by block spectrum (others `u32::MAX`).
     #[cold]
     #[inline(never)]
-    fn first_ordinals(&self, bw: &[Span], repeats: &[(u32, u32)], out: &mut Vec<u32>) {
+    fn first_ordinals(&self, bw: &[Span], repeats: &[Repeat], out: &mut Vec<u32>) {
         const WANTED: u32 = u32::MAX - 1;
         out.clear();
         out.resize(BLOCK, u32::MAX);
-        for &(pos, _) in repeats {
-            out[self.frag[pos as usize].spec as usize] = WANTED;
+        for r in repeats {
+            out[r.rec.spec as usize] = WANTED;
         }
         let mut ord = 0;
         for &Span { lo, hi, .. } in bw {
@@ -253,7 +268,7 @@ impl LibraryIndex {
         // spectrum seen before — a few hundred of ~25 k) are listed, with
         // their windows, behind a branch that is almost never taken.
         if sc.cand.len() <= total {
-            sc.cand.resize(total + 1, (0, 0));
+            sc.cand.resize(total + 1, Repeat::default());
         }
         let nc = repeats_pass(&self.frag, bw, codes, st, &mut sc.cand, &mut sc.starts);
         // A spectrum's first repeat brings in its first pair, found from its
@@ -268,8 +283,14 @@ impl LibraryIndex {
         // One flat loop over the repeats (each tagged with its window), not
         // one per window: most windows have none, and a loop per window
         // mispredicted its exit about once a repeat.
-        for &(pos, k) in &sc.cand[..nc] {
-            let (f, k) = (self.frag[pos as usize], k as usize);
+        for &Repeat {
+            pos,
+            win,
+            rec: f,
+            first,
+        } in &sc.cand[..nc]
+        {
+            let k = win as usize;
             // Pairs outside the window (in its first or last bucket)
             // were counted by the pass but are no pairs.
             if !bw[k].holds(pos, f) {
@@ -278,7 +299,7 @@ impl LibraryIndex {
             let k0 = if shared {
                 sc.first_ord[f.spec as usize] as usize
             } else {
-                codes.first_ordinal(st, f.spec)
+                first as usize
             };
             let start = || {
                 let (w, first) = self.first_pair(bw, &sc.starts, k0, f.spec)?;

@@ -51,8 +51,8 @@ pub struct Scratch {
     pub(super) top: TopN,
     pub(super) local: Vec<Acc>,
     pub(super) firsts: FirstPairs,
-    /// Open search: a block's repeats (position, window).
-    pub(super) cand: Vec<(u32, u32)>,
+    /// Open search: a block's repeats as the pass found them.
+    pub(super) cand: Vec<super::open::Repeat>,
     pub(super) starts: Vec<u32>,
     pub(super) first_ord: Vec<u32>,
     /// Open search: the query's multi-pair spectra, its class bounds and
@@ -85,7 +85,7 @@ impl Scratch {
             + self.multis.memory_bytes()
             + self.bounds.memory_bytes()
             + self.singles.capacity() * std::mem::size_of::<(u32, u32, u32)>()
-            + self.cand.capacity() * 8
+            + self.cand.capacity() * std::mem::size_of::<super::open::Repeat>()
             + self.reaching.capacity() * 4
             + (self.starts.capacity() + self.first_ord.capacity()) * 4
             + self.order.capacity() * 4
