@@ -121,9 +121,10 @@ pub(super) struct Repeat {
 
 /// Step 1's pass over a block's spans `bw` of `frag` (module docs): each
 /// spectrum's first pair leaves its block ordinal in `st`, each repeat a
-/// [`Repeat`] in `cand`, and `starts` gets each span's first ordinal. Returns the number of repeats. Not inlined: inside the search
-/// its loop invariants were spilled to the stack, three extra loads in the
-/// hottest loop.
+/// [`Repeat`] in `cand`, and `starts` gets each span's first ordinal.
+/// Returns the number of repeats. Not inlined: inside the search its loop
+/// invariants were spilled to the stack, three extra loads in the hottest
+/// loop.
 #[inline(never)]
 fn repeats_pass(
     frag: &[Frag],
