@@ -71,11 +71,12 @@ fn rate(engine: &RuleEngine, set: &[(String, Spectrum)], class: Option<Class>, t
     let mut hits = 0usize;
     println!("\n== {title}: {} spectra", set.len());
     for (name, s) in set {
-        let ev = engine.evaluate_all(&RuleInput::from(s));
+        let input = RuleInput::from(s);
+        let ev = engine.evaluate_all(&input);
         // The flags-only path leaves a rule as soon as it cannot flag; it
         // must flag exactly what the full evaluation flags.
         assert_eq!(
-            engine.evaluate(&RuleInput::from(s)),
+            engine.evaluate(&input),
             ev.flags,
             "{name}: evaluate and evaluate_all disagree"
         );
@@ -353,6 +354,41 @@ fn ei_stimulants_miss_only_the_heavy_ion() {
 }
 
 /// A single diagnostic ion is never a flag, but it is reported as a near miss.
+/// A nitazene's ions with the precursor outside the class window (given,
+/// or not given and no peak to infer it from) flag nothing, and the near
+/// miss says why; the flags-only path agrees.
+#[test]
+fn precursor_outside_the_window_is_named_in_the_near_miss() {
+    use synthwatch_parsers::spectrum::Peak;
+    let ions = [(100.1121, 100.0), (72.0808, 25.0), (149.0961, 12.0)];
+    let peaks: Vec<Peak> = ions.map(|(x, intensity)| Peak { x, intensity }).to_vec();
+    for (given, why) in [
+        (
+            Some(250.1234),
+            "precursor m/z 250.1234 outside the class window",
+        ),
+        (None, "no precursor given and no peak in the class window"),
+    ] {
+        let input = RuleInput::new(&peaks, given);
+        let ev = engine().evaluate_all(&input);
+        assert!(ev.flags.is_empty(), "{given:?}: {:?}", ev.flags);
+        assert!(engine().evaluate(&input).is_empty(), "{given:?}");
+        let near = ev
+            .near_misses
+            .iter()
+            .find(|n| n.rule == "nitazene.esi.amine-benzyl")
+            .expect("nitazene near miss");
+        assert!(
+            near.missing.iter().any(|m| m.contains(why)),
+            "{given:?}: {:?}",
+            near.missing
+        );
+    }
+    // Inside the window the same ions flag.
+    let inside = engine().evaluate(&RuleInput::new(&peaks, Some(411.2391)));
+    assert!(inside.iter().any(|f| f.rule == "nitazene.esi.amine-benzyl"));
+}
+
 #[test]
 fn single_ion_is_a_near_miss() {
     use synthwatch_parsers::spectrum::Peak;

@@ -211,33 +211,35 @@ impl RuleEngine {
         (given, ppm, near): (Option<f64>, f64, bool),
         out: &mut Evaluation,
     ) {
-        let mut missing = Vec::new();
+        // The precursor and whether the class window is met; the reason it
+        // is not is written only when it will be reported (flags-only
+        // evaluation leaves the rule at once, for most spectra and rules).
         let mut precursor = None;
-        let mut window_ok = true;
+        // Some(Some(p)): precursor p given outside; Some(None): none given
+        // and none in the window to infer.
+        let mut window_miss = None;
         if let Some((lo, hi)) = rule.window {
             match given.filter(|p| p.is_finite()) {
                 Some(p) if (lo..=hi).contains(&p) => precursor = Some((p, false)),
-                Some(p) => {
-                    window_ok = false;
-                    missing.push(format!(
-                        "precursor m/z {p:.4} outside the class window {lo}–{hi}"
-                    ));
-                }
+                Some(p) => window_miss = Some(Some(p)),
                 None => match s.most_intense_in(lo, hi, self.inferred_min_rel) {
                     Some(p) => precursor = Some((p, true)),
-                    None => {
-                        window_ok = false;
-                        missing.push(format!(
-                            "no precursor given and no peak in the class window {lo}–{hi}"
-                        ));
-                    }
+                    None => window_miss = Some(None),
                 },
             }
         }
-        // Without near misses, a rule that can no longer flag is left at once.
+        let window_ok = window_miss.is_none();
         if !window_ok && !near {
             return;
         }
+        let mut missing: Vec<String> = window_miss
+            .zip(rule.window)
+            .map(|(given, (lo, hi))| match given {
+                Some(p) => format!("precursor m/z {p:.4} outside the class window {lo}–{hi}"),
+                None => format!("no precursor given and no peak in the class window {lo}–{hi}"),
+            })
+            .into_iter()
+            .collect();
         let mut used: Vec<usize> = Vec::new();
         let mut hits: Vec<(usize, Hit)> = Vec::new();
         let mut unmet: Vec<usize> = Vec::new();
