@@ -24,7 +24,7 @@ const SEED: u64 = 42;
 const QUERIES: usize = 1000;
 
 fn params(mode: &str) -> Option<SearchParams> {
-    match mode.strip_prefix("noise-").unwrap_or(mode) {
+    match mode {
         "identity" => Some(SearchParams::identity()),
         "open" => Some(SearchParams::open()),
         "hybrid" => Some(SearchParams::hybrid()),
@@ -119,7 +119,10 @@ fn main() {
             let line = line.expect("stdin");
             let mut it = line.split_whitespace();
             let mode = it.next().unwrap_or_default();
-            let noise = mode.starts_with("noise-");
+            let (noise, mode) = match mode.strip_prefix("noise-") {
+                Some(m) => (true, m),
+                None => (false, mode),
+            };
             let (Some(p), passes) = (params(mode), it.next()) else {
                 break;
             };

@@ -150,6 +150,18 @@ mod table;
 mod topn;
 mod weight;
 
+/// A seeded xorshift64 stream for the index's unit tests (no dependency).
+#[cfg(test)]
+fn test_rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
+
 pub use brute::BruteForce;
 pub use build::{IndexBuilder, LibraryIndex};
 pub use search::Scratch;

@@ -396,17 +396,12 @@ mod tests {
     /// chunk size and every threshold.
     #[test]
     fn at_least_lists_every_record_reaching_the_threshold_once() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = super::super::test_rng(0x2545_F491_4F6C_DD1D);
         for n in 0..80 {
             let recs: Vec<Frag> = (0..n)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    Frag {
-                        lo: x as u16,
-                        spec: 0,
-                    }
+                .map(|_| Frag {
+                    lo: next() as u16,
+                    spec: 0,
                 })
                 .collect();
             for least in [0u16, 1, 0x4000, 0x8000, 0xC000, u16::MAX] {

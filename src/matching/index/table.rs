@@ -233,13 +233,7 @@ mod tests {
     /// exactly the window's records from it (open search reads spans).
     #[test]
     fn bucket_span_holds_the_window_in_every_block() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = super::super::test_rng(0x9E37_79B9_7F4A_7C15);
         // Three blocks of sorted keys spread over ~2²⁰ key values.
         let base = 0x4310_0000u32;
         let mut keys = Vec::new();
