@@ -254,7 +254,7 @@ fn dart_ms_report() {
         }
         if lower.contains("benzylfentanyl") {
             assert!(
-                flags.iter().any(|f| f.rule == "fentanyl.esi.n-benzyl"),
+                flags.iter().any(|f| &*f.rule == "fentanyl.esi.n-benzyl"),
                 "{name}: benzylfentanyl not flagged by the N-benzyl rule"
             );
         }
@@ -339,7 +339,7 @@ fn ei_stimulants_miss_only_the_heavy_ion() {
         let near = ev
             .near_misses
             .iter()
-            .find(|n| n.rule == "nitazene.ei.iminium-benzyl")
+            .find(|n| &*n.rule == "nitazene.ei.iminium-benzyl")
             .unwrap_or_else(|| panic!("{name}: no nitazene near miss"));
         assert_eq!(near.missing.len(), 1, "{name}: {:?}", near.missing);
         assert!(
@@ -375,7 +375,7 @@ fn precursor_outside_the_window_is_named_in_the_near_miss() {
         let near = ev
             .near_misses
             .iter()
-            .find(|n| n.rule == "nitazene.esi.amine-benzyl")
+            .find(|n| &*n.rule == "nitazene.esi.amine-benzyl")
             .expect("nitazene near miss");
         assert!(
             near.missing.iter().any(|m| m.contains(why)),
@@ -387,7 +387,7 @@ fn precursor_outside_the_window_is_named_in_the_near_miss() {
     let inside = engine().evaluate(&RuleInput::new(&peaks, Some(411.2391)));
     assert!(inside
         .iter()
-        .any(|f| f.rule == "nitazene.esi.amine-benzyl"));
+        .any(|f| &*f.rule == "nitazene.esi.amine-benzyl"));
 }
 
 #[test]

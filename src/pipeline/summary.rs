@@ -42,7 +42,7 @@ pub fn spectra_summary(findings: &[SpectrumFindings]) -> (String, Vec<String>, V
             classes,
         );
     }
-    let mut rules: Vec<&str> = flags.iter().map(|f| f.rule.as_str()).collect();
+    let mut rules: Vec<&str> = flags.iter().map(|f| &*f.rule).collect();
     rules.sort_unstable();
     rules.dedup();
     (

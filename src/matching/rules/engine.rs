@@ -3,6 +3,7 @@
 use super::prepared::Prepared;
 use super::spec::{Class, Mode, RuleSet};
 use super::{ClassFlag, Evaluation, Evidence, IonisationHint, MassError, NearMiss, RuleInput};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 enum Target {
@@ -14,14 +15,17 @@ enum Target {
 
 #[derive(Debug, Clone)]
 struct Ion {
-    label: String,
+    /// The label reported for this ion under each of its group's shifts
+    /// ("label [shift]"), built once: evidence shares it, so a flag costs no
+    /// string formatting or copying.
+    labels: Vec<Arc<str>>,
     target: Target,
 }
 
 #[derive(Debug, Clone)]
 struct Group {
     /// What to say when the group is not met (built once, at compile time).
-    missing: String,
+    missing: Arc<str>,
     required: bool,
     min_rel: f64,
     min_matches: usize,
@@ -40,15 +44,28 @@ struct Hit {
     expected: Option<f64>,
 }
 
+/// Buffers one evaluation reuses from rule to rule and shift to shift, so a
+/// spectrum costs a few allocations, not a few per rule.
+#[derive(Default)]
+struct Scratch {
+    /// Peaks taken by the rule's groups so far (a peak counts once).
+    used: Vec<usize>,
+    hits: Vec<(usize, Hit)>,
+    unmet: Vec<usize>,
+    /// The shift being tried, and the best shift so far.
+    found: Vec<Hit>,
+    best: Vec<Hit>,
+}
+
 #[derive(Debug, Clone)]
 struct Rule {
-    id: String,
+    id: Arc<str>,
     version: u32,
     class: Class,
     mode: Mode,
     window: Option<(f64, f64)>,
     min_groups: usize,
-    note: String,
+    note: Arc<str>,
     groups: Vec<Group>,
 }
 
@@ -108,10 +125,17 @@ impl RuleEngine {
                                 } else {
                                     Target::Precursor
                                 };
-                                Ion {
-                                    label: i.label.clone(),
-                                    target,
-                                }
+                                let labels = shifts
+                                    .iter()
+                                    .map(|(name, _)| {
+                                        if name.is_empty() {
+                                            Arc::from(i.label.as_str())
+                                        } else {
+                                            Arc::from(format!("{} [{name}]", i.label))
+                                        }
+                                    })
+                                    .collect();
+                                Ion { labels, target }
                             })
                             .collect();
                         let names: Vec<&str> =
@@ -121,12 +145,12 @@ impl RuleEngine {
                             g.min_rel
                                 .unwrap_or(if ei { d.ei_min_rel } else { d.esi_min_rel });
                         Group {
-                            missing: format!(
+                            missing: Arc::from(format!(
                                 "{} (need {} of: {}{more}; ≥ {min_rel}% rel.)",
                                 g.label,
                                 g.min_matches,
                                 names.join(", ")
-                            ),
+                            )),
                             required: g.required,
                             min_rel: g.min_rel.unwrap_or(if ei {
                                 d.ei_min_rel
@@ -141,13 +165,13 @@ impl RuleEngine {
                     })
                     .collect();
                 Rule {
-                    id: r.id.clone(),
+                    id: Arc::from(r.id.as_str()),
                     version: r.version,
                     class: r.class,
                     mode: r.mode,
                     window: r.precursor.map(|[lo, hi]| (lo, hi)),
                     min_groups: r.min_groups.unwrap_or(r.groups.len()),
-                    note: r.note.clone(),
+                    note: Arc::from(r.note.as_str()),
                     groups,
                 }
             })
@@ -187,16 +211,18 @@ impl RuleEngine {
             IonisationHint::Unknown if spectrum.all_integer => Mode::Ei,
             IonisationHint::Unknown => Mode::Esi,
         };
+        let ppm = if input.wide_tolerance {
+            self.wide_ppm
+        } else {
+            self.esi_ppm
+        };
+        let mut scratch = Scratch::default();
         for rule in self.rules.iter().filter(|r| r.mode == mode) {
-            let ppm = if input.wide_tolerance {
-                self.wide_ppm
-            } else {
-                self.esi_ppm
-            };
             self.apply(
                 rule,
                 &spectrum,
                 (input.precursor_mz, ppm, near_misses),
+                &mut scratch,
                 &mut out,
             );
         }
@@ -209,6 +235,7 @@ impl RuleEngine {
         rule: &Rule,
         s: &Prepared,
         (given, ppm, near): (Option<f64>, f64, bool),
+        scratch: &mut Scratch,
         out: &mut Evaluation,
     ) {
         // The precursor and whether the class window is met; the reason it
@@ -232,36 +259,47 @@ impl RuleEngine {
         if !window_ok && !near {
             return;
         }
-        let mut missing: Vec<String> = window_miss
+        let mut missing: Vec<Arc<str>> = window_miss
             .zip(rule.window)
-            .map(|(given, (lo, hi))| match given {
-                Some(p) => format!("precursor m/z {p:.4} outside the class window {lo}–{hi}"),
-                None => format!("no precursor given and no peak in the class window {lo}–{hi}"),
+            .map(|(given, (lo, hi))| {
+                Arc::from(match given {
+                    Some(p) => {
+                        format!("precursor m/z {p:.4} outside the class window {lo}–{hi}")
+                    }
+                    None => {
+                        format!("no precursor given and no peak in the class window {lo}–{hi}")
+                    }
+                })
             })
             .into_iter()
             .collect();
-        let mut used: Vec<usize> = Vec::new();
-        let mut hits: Vec<(usize, Hit)> = Vec::new();
-        let mut unmet: Vec<usize> = Vec::new();
+        let Scratch {
+            used,
+            hits,
+            unmet,
+            found,
+            best,
+        } = scratch;
+        used.clear();
+        hits.clear();
+        unmet.clear();
         let (mut met, mut required_ok, mut substantive) = (0usize, true, false);
         for (gi, g) in rule.groups.iter().enumerate() {
             let can_still_flag = required_ok && rule.groups.len() - unmet.len() >= rule.min_groups;
             if !near && !can_still_flag {
                 return;
             }
-            match self.match_group(g, (rule.mode, ppm), s, precursor.map(|p| p.0), &used) {
-                Some(found) => {
-                    met += 1;
-                    for h in found {
-                        substantive |= !matches!(g.ions[h.ion].target, Target::Precursor);
-                        used.push(h.peak);
-                        hits.push((gi, h));
-                    }
+            let context = (rule.mode, ppm, precursor.map(|p| p.0));
+            if self.match_group(g, context, s, used, (found, best)) {
+                met += 1;
+                for &h in best.iter() {
+                    substantive |= !matches!(g.ions[h.ion].target, Target::Precursor);
+                    used.push(h.peak);
+                    hits.push((gi, h));
                 }
-                None => {
-                    required_ok &= !g.required;
-                    unmet.push(gi);
-                }
+            } else {
+                required_ok &= !g.required;
+                unmet.push(gi);
             }
         }
         let flagged = window_ok && required_ok && met >= rule.min_groups && used.len() >= 2;
@@ -274,14 +312,8 @@ impl RuleEngine {
             .map(|&(gi, h)| {
                 let g = &rule.groups[gi];
                 let (x, y) = s.peaks[h.peak];
-                let shift_name = &g.shifts[h.shift].0;
-                let label = &g.ions[h.ion].label;
                 Evidence {
-                    label: if shift_name.is_empty() {
-                        label.clone()
-                    } else {
-                        format!("{label} [{shift_name}]")
-                    },
+                    label: g.ions[h.ion].labels[h.shift].clone(),
                     expected_mz: h.expected,
                     observed_mz: x,
                     error: h.expected.map(|e| match rule.mode {
@@ -294,12 +326,13 @@ impl RuleEngine {
             .collect();
         missing.extend(unmet.iter().map(|&gi| rule.groups[gi].missing.clone()));
         if flagged {
-            let mut note = rule.note.clone();
-            if let Some((p, true)) = precursor {
-                note.push_str(&format!(
-                    " Precursor not given; the most intense peak in the class window (m/z {p:.4}) was used."
-                ));
-            }
+            let note = match precursor {
+                Some((p, true)) => Arc::from(format!(
+                    "{} Precursor not given; the most intense peak in the class window (m/z {p:.4}) was used.",
+                    rule.note
+                )),
+                _ => rule.note.clone(),
+            };
             out.flags.push(ClassFlag {
                 class: rule.class,
                 rule: rule.id.clone(),
@@ -321,19 +354,20 @@ impl RuleEngine {
         }
     }
 
-    /// The group's evidence under the shift that explains the most ions, if enough.
+    /// Whether the group is met; if so, `best` holds its evidence under the
+    /// shift that explains the most ions (the first such shift).
     fn match_group(
         &self,
         g: &Group,
-        (mode, ppm): (Mode, f64),
+        (mode, ppm, precursor): (Mode, f64, Option<f64>),
         s: &Prepared,
-        precursor: Option<f64>,
         used: &[usize],
-    ) -> Option<Vec<Hit>> {
+        (found, best): (&mut Vec<Hit>, &mut Vec<Hit>),
+    ) -> bool {
         let min_intensity = s.base * g.min_rel / 100.0;
-        let mut best: Option<Vec<Hit>> = None;
+        let mut met = false;
         for (si, (_, shift)) in g.shifts.iter().enumerate() {
-            let mut found: Vec<Hit> = Vec::new();
+            found.clear();
             for (ii, ion) in g.ions.iter().enumerate() {
                 let (expected, window) = match ion.target {
                     Target::Mz(m) => (Some(m + shift), None),
@@ -369,13 +403,12 @@ impl RuleEngine {
                     expected,
                 });
             }
-            if found.len() >= g.min_matches && best.as_ref().is_none()
-                || best.as_ref().is_some_and(|b| found.len() > b.len())
-            {
-                best = Some(found);
+            if found.len() >= g.min_matches && !met || met && found.len() > best.len() {
+                std::mem::swap(found, best);
+                met = true;
             }
         }
-        best
+        met
     }
 
     fn tolerance(&self, mode: Mode, ppm: f64, mz: f64) -> f64 {

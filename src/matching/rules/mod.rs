@@ -50,6 +50,7 @@ pub use spec::{
 };
 
 use serde::Serialize;
+use std::sync::Arc;
 use synthwatch_parsers::spectrum::{Ionisation, Peak, Polarity, Spectrum};
 
 /// How the spectrum's ions were made, as far as the rules care.
@@ -131,7 +132,7 @@ pub enum MassError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     /// What the ion is (with the shift applied, if any).
-    pub label: String,
+    pub label: Arc<str>,
     /// Expected m/z (`None` for an m/z-range ion).
     pub expected_mz: Option<f64>,
     /// Observed m/z.
@@ -148,15 +149,15 @@ pub struct ClassFlag {
     /// Class indicated.
     pub class: Class,
     /// Rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Rule version.
     pub rule_version: u32,
     /// Ions found.
     pub evidence: Vec<Evidence>,
     /// Optional groups the rule looked for but did not find.
-    pub missing: Vec<String>,
+    pub missing: Vec<Arc<str>>,
     /// The rule's note (meaning, limits), plus how the precursor was chosen.
-    pub note: String,
+    pub note: Arc<str>,
 }
 
 /// A rule partly satisfied: what was found and what is missing.
@@ -165,7 +166,7 @@ pub struct NearMiss {
     /// Class the rule would indicate.
     pub class: Class,
     /// Rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Rule version.
     pub rule_version: u32,
     /// Groups met.
@@ -175,7 +176,7 @@ pub struct NearMiss {
     /// Ions found.
     pub evidence: Vec<Evidence>,
     /// What is missing (groups, or a precursor outside the window).
-    pub missing: Vec<String>,
+    pub missing: Vec<Arc<str>>,
 }
 
 /// Everything the engine says about one spectrum.

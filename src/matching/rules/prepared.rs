@@ -6,6 +6,35 @@ use super::RuleInput;
 /// Peaks above this m/z are ignored (keeps the bucket index bounded).
 const MAX_MZ: f64 = 5000.0;
 
+/// A peak the rules can use: finite, positive, below `MAX_MZ`. The bit
+/// patterns of positive doubles order as their values do, and every other
+/// value (negative, zero, NaN, infinite) lies outside the two unsigned ranges:
+/// two integer compares, no branch (float compares, `is_finite` and `&&`
+/// cost several times as much on the copy loop).
+fn usable(x: f64, y: f64) -> bool {
+    (x.to_bits().wrapping_sub(1) < MAX_MZ.to_bits() - 1)
+        & (y.to_bits().wrapping_sub(1) < f64::INFINITY.to_bits() - 1)
+}
+
+/// (base-peak intensity, every m/z an integer) before any peak.
+fn summary_start() -> (f64, bool) {
+    (0.0, true)
+}
+
+/// 2⁵² + 2⁵¹: adding and subtracting it rounds an `f64` of magnitude below
+/// 2⁵¹ to the nearest integer (ties to even) with two additions — no
+/// library call (`round`, `floor` without SSE4.1) and no saturating
+/// float-to-integer conversion, both slow on baseline x86-64.
+const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
+/// Folds one peak into the summary (values of unusable peaks are harmless:
+/// the summary is computed again without them). A select, not `f64::max`
+/// (which handles NaN with more instructions on the loop's chain).
+fn summarise(base: &mut f64, all_integer: &mut bool, x: f64, y: f64) {
+    *base = if y > *base { y } else { *base };
+    *all_integer &= (x - ((x + ROUNDER) - ROUNDER)).abs() < 1e-6;
+}
+
 /// A spectrum ready for lookups: finite peaks sorted by m/z with an integer
 /// bucket index.
 pub(crate) struct Prepared {
@@ -18,43 +47,44 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub(crate) fn new(input: &RuleInput<'_>) -> Self {
-        // Sized once (a filtered iterator's collect grows step by step).
+        // Real spectra are almost always clean and sorted: one branch-free
+        // pass copies the peaks and learns whether they are, with the base
+        // peak and whether every m/z is an integer. Only a spectrum with a
+        // peak to drop or out of order is filtered and sorted, then looked at
+        // again.
         let mut peaks: Vec<(f64, f64)> = Vec::with_capacity(input.peaks.len());
-        peaks.extend(
-            input
-                .peaks
-                .iter()
-                .filter(|p| {
-                    p.x.is_finite()
-                        && p.intensity.is_finite()
-                        && p.x > 0.0
-                        && p.x < MAX_MZ
-                        && p.intensity > 0.0
-                })
-                .map(|p| (p.x, p.intensity)),
-        );
-        if !peaks.is_sorted_by(|a, b| a.0 <= b.0) {
+        peaks.extend(input.peaks.iter().map(|p| (p.x, p.intensity)));
+        let (mut clean, mut sorted, mut prev) = (true, true, 0.0f64);
+        let (mut base, mut all_integer) = summary_start();
+        for &(x, y) in &peaks {
+            clean &= usable(x, y);
+            sorted &= x >= prev;
+            prev = x;
+            summarise(&mut base, &mut all_integer, x, y);
+        }
+        if !(clean && sorted) {
+            peaks.retain(|&(x, y)| usable(x, y));
             peaks.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        }
-        // One pass for both, without a branch per peak. m/z is in
-        // (0, MAX_MZ): the nearest integer by a truncating conversion (an
-        // instruction; `round` is a library call here).
-        let (mut base, mut all_integer) = (0.0f64, true);
-        for p in &peaks {
-            base = base.max(p.1);
-            all_integer &= (p.0 - (p.0 + 0.5) as u32 as f64).abs() < 1e-6;
-        }
-        let top = peaks.last().map_or(0, |p| p.0 as usize + 2);
-        // Peak i is the first with m/z ≥ k for every integer k in
-        // (m/z of peak i−1, m/z of peak i]: one fill per peak.
-        let mut starts = vec![peaks.len() as u32; top + 1];
-        let mut k = 0usize;
-        for (i, p) in peaks.iter().enumerate() {
-            let end = (p.0 as u32 as usize + 1).min(starts.len());
-            if end > k {
-                starts[k..end].fill(i as u32);
-                k = end;
+            (base, all_integer) = summary_start();
+            for &(x, y) in &peaks {
+                summarise(&mut base, &mut all_integer, x, y);
             }
+        }
+        // starts[k] = #peaks with m/z < k = #peaks with ⌊m/z⌋ < k (k is an
+        // integer): a histogram of ⌊m/z⌋ shifted by one, then its prefix
+        // sums. Branch-free, unlike filling the run of each peak (a short,
+        // unpredictable loop per peak).
+        let top = peaks.last().map_or(0, |p| p.0 as usize + 2);
+        let mut starts = vec![0u32; top + 1];
+        for p in &peaks {
+            // m/z in (0, MAX_MZ): an `i32` conversion truncates it to ⌊m/z⌋
+            // (cheaper than a `usize` one, which must handle 2⁶³ and up).
+            starts[p.0 as i32 as usize + 1] += 1;
+        }
+        let mut sum = 0u32;
+        for s in &mut starts {
+            sum += *s;
+            *s = sum;
         }
         Self {
             peaks,
@@ -75,18 +105,21 @@ impl Prepared {
         if hi.is_nan() || hi < 0.0 || lo >= MAX_MZ {
             return None;
         }
-        let k = (lo.max(0.0) as usize).min(self.starts.len().saturating_sub(1));
-        let mut best: Option<usize> = None;
-        for i in self.starts.get(k).copied().unwrap_or(0) as usize..self.peaks.len() {
-            let (x, y) = self.peaks[i];
+        // lo < MAX_MZ here: an `i32` conversion (cheaper than a `usize` one)
+        // truncates it; a negative lo starts at 0.
+        let k = (lo.max(0.0) as i32 as usize).min(self.starts.len().saturating_sub(1));
+        let (mut best, mut best_y) = (None, f64::NEG_INFINITY);
+        let from = self.starts.get(k).copied().unwrap_or(0) as usize;
+        for (i, &(x, y)) in self.peaks.iter().enumerate().skip(from) {
             if x > hi {
                 break;
             }
-            // Cheap tests first: in a wide m/z range most peaks are weaker
-            // than the best so far, and `taken` is a call. A taken peak is
-            // never chosen, however intense (peaks are used once).
-            if x >= lo && y >= min && best.is_none_or(|b| self.peaks[b].1 < y) && !taken(i) {
-                best = Some(i);
+            // Cheap tests first, joined without branches: in a wide m/z range
+            // most peaks are weaker than the best so far, and `taken` is a
+            // call. A taken peak is never chosen, however intense (peaks are
+            // used once); of equals, the first is kept.
+            if (x >= lo) & (y >= min) & (y > best_y) && !taken(i) {
+                (best, best_y) = (Some(i), y);
             }
         }
         best
@@ -143,6 +176,33 @@ mod tests {
         }
     }
 
+    /// `usable` is the plain definition, on the values at each of its edges.
+    #[test]
+    fn usable_is_finite_positive_and_below_the_limit() {
+        let xs = [
+            -1.0,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE / 2.0,
+            1e-300,
+            1.0,
+            4999.999,
+            5000.0,
+            5000.001,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for &x in &xs {
+            for &y in &xs {
+                let plain =
+                    x.is_finite() && y.is_finite() && x > 0.0 && x < super::MAX_MZ && y > 0.0;
+                assert_eq!(super::usable(x, y), plain, "x = {x}, y = {y}");
+            }
+        }
+    }
+
     /// The most intense peak of a range that no group has taken: a taken
     /// peak is skipped even when it is the most intense (peaks count once).
     #[test]
@@ -162,5 +222,14 @@ mod tests {
         assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i >= 1), Some(0));
         assert_eq!(s.best_in(299.5, 600.5, 60.0, &|i| i == 1), Some(2));
         assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i < 3), None);
+        // Of equally intense peaks the first is chosen, the next if it is taken.
+        let even = [(300.0, 80.0), (310.0, 80.0), (320.0, 80.0)]
+            .map(|(x, intensity)| Peak { x, intensity });
+        let s = Prepared::new(&RuleInput {
+            peaks: &even,
+            ..input
+        });
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|_| false), Some(0));
+        assert_eq!(s.best_in(299.5, 600.5, 0.0, &|i| i == 0), Some(1));
     }
 }
