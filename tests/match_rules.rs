@@ -352,7 +352,6 @@ fn ei_stimulants_miss_only_the_heavy_ion() {
     assert_eq!(seen, 6, "EI stimulant decoys");
 }
 
-/// A single diagnostic ion is never a flag, but it is reported as a near miss.
 /// A nitazene's ions with the precursor outside the class window (given,
 /// or not given and no peak to infer it from) flag nothing, and the near
 /// miss says why; the flags-only path agrees.
@@ -361,6 +360,7 @@ fn precursor_outside_the_window_is_named_in_the_near_miss() {
     use synthwatch_parsers::spectrum::Peak;
     let ions = [(100.1121, 100.0), (72.0808, 25.0), (149.0961, 12.0)];
     let peaks: Vec<Peak> = ions.map(|(x, intensity)| Peak { x, intensity }).to_vec();
+    let engine = engine();
     for (given, why) in [
         (
             Some(250.1234),
@@ -369,9 +369,9 @@ fn precursor_outside_the_window_is_named_in_the_near_miss() {
         (None, "no precursor given and no peak in the class window"),
     ] {
         let input = RuleInput::new(&peaks, given);
-        let ev = engine().evaluate_all(&input);
+        let ev = engine.evaluate_all(&input);
         assert!(ev.flags.is_empty(), "{given:?}: {:?}", ev.flags);
-        assert!(engine().evaluate(&input).is_empty(), "{given:?}");
+        assert!(engine.evaluate(&input).is_empty(), "{given:?}");
         let near = ev
             .near_misses
             .iter()
@@ -384,12 +384,13 @@ fn precursor_outside_the_window_is_named_in_the_near_miss() {
         );
     }
     // Inside the window the same ions flag.
-    let inside = engine().evaluate(&RuleInput::new(&peaks, Some(411.2391)));
+    let inside = engine.evaluate(&RuleInput::new(&peaks, Some(411.2391)));
     assert!(inside
         .iter()
         .any(|f| &*f.rule == "nitazene.esi.amine-benzyl"));
 }
 
+/// A single diagnostic ion is never a flag, but it is reported as a near miss.
 #[test]
 fn single_ion_is_a_near_miss() {
     use synthwatch_parsers::spectrum::Peak;

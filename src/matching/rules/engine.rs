@@ -1,7 +1,7 @@
 //! The immutable engine: rules compiled to plain numbers, evaluated per spectrum.
 
 use super::prepared::Prepared;
-use super::spec::{Class, Mode, RuleSet};
+use super::spec::{Class, GroupSpec, Mode, RuleSet};
 use super::{ClassFlag, Evaluation, Evidence, IonisationHint, MassError, NearMiss, RuleInput};
 use std::sync::Arc;
 
@@ -30,8 +30,8 @@ struct Group {
     min_rel: f64,
     min_matches: usize,
     max_rank: Option<usize>,
-    /// (name, mass); the first is always ("", 0.0).
-    shifts: Vec<(String, f64)>,
+    /// Shift masses; the first is always 0 (no shift).
+    shifts: Vec<f64>,
     ions: Vec<Ion>,
 }
 
@@ -101,68 +101,7 @@ impl RuleEngine {
                 let groups = r
                     .groups
                     .iter()
-                    .map(|g| {
-                        let mut shifts = vec![(String::new(), 0.0)];
-                        for name in &g.shifts {
-                            let (mono, nominal) =
-                                set.shift_masses.get(name).copied().unwrap_or((f64::NAN, 0));
-                            shifts.push((name.clone(), if ei { nominal as f64 } else { mono }));
-                        }
-                        let ions = g
-                            .ions
-                            .iter()
-                            .map(|i| {
-                                let target = if let Some(f) = &i.formula {
-                                    Target::Mz(
-                                        mass(f) - if ei { 0.0 } else { super::formula::ELECTRON },
-                                    )
-                                } else if let Some(m) = i.mz {
-                                    Target::Mz(m)
-                                } else if let Some(f) = &i.loss {
-                                    Target::Loss(mass(f))
-                                } else if let Some([lo, hi]) = i.range {
-                                    Target::Range(lo, hi)
-                                } else {
-                                    Target::Precursor
-                                };
-                                let labels = shifts
-                                    .iter()
-                                    .map(|(name, _)| {
-                                        if name.is_empty() {
-                                            Arc::from(i.label.as_str())
-                                        } else {
-                                            Arc::from(format!("{} [{name}]", i.label))
-                                        }
-                                    })
-                                    .collect();
-                                Ion { labels, target }
-                            })
-                            .collect();
-                        let names: Vec<&str> =
-                            g.ions.iter().take(6).map(|i| i.label.as_str()).collect();
-                        let more = if g.ions.len() > 6 { ", …" } else { "" };
-                        let min_rel =
-                            g.min_rel
-                                .unwrap_or(if ei { d.ei_min_rel } else { d.esi_min_rel });
-                        Group {
-                            missing: Arc::from(format!(
-                                "{} (need {} of: {}{more}; ≥ {min_rel}% rel.)",
-                                g.label,
-                                g.min_matches,
-                                names.join(", ")
-                            )),
-                            required: g.required,
-                            min_rel: g.min_rel.unwrap_or(if ei {
-                                d.ei_min_rel
-                            } else {
-                                d.esi_min_rel
-                            }),
-                            min_matches: g.min_matches,
-                            max_rank: g.max_rank,
-                            shifts,
-                            ions,
-                        }
-                    })
+                    .map(|g| compile_group(g, set, ei, &mass))
                     .collect();
                 Rule {
                     id: Arc::from(r.id.as_str()),
@@ -366,7 +305,7 @@ impl RuleEngine {
     ) -> bool {
         let min_intensity = s.base * g.min_rel / 100.0;
         let mut met = false;
-        for (si, (_, shift)) in g.shifts.iter().enumerate() {
+        for (si, &shift) in g.shifts.iter().enumerate() {
             found.clear();
             for (ii, ion) in g.ions.iter().enumerate() {
                 let (expected, window) = match ion.target {
@@ -416,5 +355,62 @@ impl RuleEngine {
             Mode::Ei => self.ei_da,
             Mode::Esi => (mz.abs() * ppm / 1e6).max(self.esi_min_da),
         }
+    }
+}
+
+/// One group compiled: shift masses in the rule's mode, ion targets, and the
+/// texts a flag reports (labels per shift, what to say when unmet).
+fn compile_group(g: &GroupSpec, set: &RuleSet, ei: bool, mass: &dyn Fn(&str) -> f64) -> Group {
+    let d = &set.defaults;
+    let mut shifts = vec![0.0];
+    let mut names = vec![""];
+    for name in &g.shifts {
+        let (mono, nominal) = set.shift_masses.get(name).copied().unwrap_or((f64::NAN, 0));
+        shifts.push(if ei { nominal as f64 } else { mono });
+        names.push(name);
+    }
+    let ions = g
+        .ions
+        .iter()
+        .map(|i| {
+            let target = if let Some(f) = &i.formula {
+                Target::Mz(mass(f) - if ei { 0.0 } else { super::formula::ELECTRON })
+            } else if let Some(m) = i.mz {
+                Target::Mz(m)
+            } else if let Some(f) = &i.loss {
+                Target::Loss(mass(f))
+            } else if let Some([lo, hi]) = i.range {
+                Target::Range(lo, hi)
+            } else {
+                Target::Precursor
+            };
+            let labels = names
+                .iter()
+                .map(|name| match *name {
+                    "" => Arc::from(i.label.as_str()),
+                    name => Arc::from(format!("{} [{name}]", i.label)),
+                })
+                .collect();
+            Ion { labels, target }
+        })
+        .collect();
+    let listed: Vec<&str> = g.ions.iter().take(6).map(|i| i.label.as_str()).collect();
+    let more = if g.ions.len() > 6 { ", …" } else { "" };
+    let min_rel = g
+        .min_rel
+        .unwrap_or(if ei { d.ei_min_rel } else { d.esi_min_rel });
+    Group {
+        missing: Arc::from(format!(
+            "{} (need {} of: {}{more}; ≥ {min_rel}% rel.)",
+            g.label,
+            g.min_matches,
+            listed.join(", ")
+        )),
+        required: g.required,
+        min_rel,
+        min_matches: g.min_matches,
+        max_rank: g.max_rank,
+        shifts,
+        ions,
     }
 }

@@ -16,23 +16,27 @@ fn usable(x: f64, y: f64) -> bool {
         & (y.to_bits().wrapping_sub(1) < f64::INFINITY.to_bits() - 1)
 }
 
-/// (base-peak intensity, every m/z an integer) before any peak.
-fn summary_start() -> (f64, bool) {
-    (0.0, true)
-}
-
 /// 2⁵² + 2⁵¹: adding and subtracting it rounds an `f64` of magnitude below
 /// 2⁵¹ to the nearest integer (ties to even) with two additions — no
 /// library call (`round`, `floor` without SSE4.1) and no saturating
 /// float-to-integer conversion, both slow on baseline x86-64.
 const ROUNDER: f64 = 6_755_399_441_055_744.0;
 
-/// Folds one peak into the summary (values of unusable peaks are harmless:
-/// the summary is computed again without them). A select, not `f64::max`
-/// (which handles NaN with more instructions on the loop's chain).
-fn summarise(base: &mut f64, all_integer: &mut bool, x: f64, y: f64) {
-    *base = if y > *base { y } else { *base };
-    *all_integer &= (x - ((x + ROUNDER) - ROUNDER)).abs() < 1e-6;
+/// One branch-free pass: (every peak usable and in m/z order, base-peak
+/// intensity, every m/z an integer). The base peak by a select, not
+/// `f64::max` (which handles NaN with more instructions on the loop's
+/// chain); integer m/z by rounding with `ROUNDER`. The values are only
+/// meaningful when the peaks are usable.
+fn scan(peaks: &[(f64, f64)]) -> (bool, f64, bool) {
+    let (mut clean, mut prev) = (true, 0.0f64);
+    let (mut base, mut all_integer) = (0.0f64, true);
+    for &(x, y) in peaks {
+        clean &= usable(x, y) & (x >= prev);
+        prev = x;
+        base = if y > base { y } else { base };
+        all_integer &= (x - ((x + ROUNDER) - ROUNDER)).abs() < 1e-6;
+    }
+    (clean, base, all_integer)
 }
 
 /// A spectrum ready for lookups: finite peaks sorted by m/z with an integer
@@ -47,28 +51,18 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub(crate) fn new(input: &RuleInput<'_>) -> Self {
-        // Real spectra are almost always clean and sorted: one branch-free
-        // pass copies the peaks and learns whether they are, with the base
-        // peak and whether every m/z is an integer. Only a spectrum with a
-        // peak to drop or out of order is filtered and sorted, then looked at
-        // again.
+        // Real spectra are almost always clean and sorted: one pass over the
+        // copy says whether they are and summarises them; only a spectrum
+        // with a peak to drop or out of order is filtered, sorted and
+        // summarised again.
         let mut peaks: Vec<(f64, f64)> = Vec::with_capacity(input.peaks.len());
         peaks.extend(input.peaks.iter().map(|p| (p.x, p.intensity)));
-        let (mut clean, mut sorted, mut prev) = (true, true, 0.0f64);
-        let (mut base, mut all_integer) = summary_start();
-        for &(x, y) in &peaks {
-            clean &= usable(x, y);
-            sorted &= x >= prev;
-            prev = x;
-            summarise(&mut base, &mut all_integer, x, y);
-        }
-        if !(clean && sorted) {
+        let (mut clean, mut base, mut all_integer) = scan(&peaks);
+        if !clean {
             peaks.retain(|&(x, y)| usable(x, y));
             peaks.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-            (base, all_integer) = summary_start();
-            for &(x, y) in &peaks {
-                summarise(&mut base, &mut all_integer, x, y);
-            }
+            (clean, base, all_integer) = scan(&peaks);
+            debug_assert!(clean);
         }
         // starts[k] = #peaks with m/z < k = #peaks with ⌊m/z⌋ < k (k is an
         // integer): a histogram of ⌊m/z⌋ shifted by one, then its prefix
